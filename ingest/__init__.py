@@ -1,0 +1,1 @@
+"""Turn PDF files into documents: text per page, passages, language, cities, topics, practices."""

@@ -1,0 +1,92 @@
+"""Plain records that flow from ingest into the index."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class City:
+    """A place from the gazetteer (GeoNames ids are stable across runs)."""
+
+    geonameid: int
+    name: str
+    country: str  # ISO 3166 alpha-2
+    population: int
+    latitude: float
+    longitude: float
+
+
+@dataclass
+class Passage:
+    """A span of text that respects paragraphs, with the pages it came from (1-based)."""
+
+    text: str
+    page_start: int
+    page_end: int
+    language: str | None = None
+    cities: list[City] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CityRole:
+    """A city named by a document, and its part in it when the document says (mentor, mentee...)."""
+
+    city: City
+    role: str | None = None
+    source: str = "text"  # "catalogue" or "text"
+    mentions: int = 0
+
+
+@dataclass
+class Practice:
+    """A named initiative run by a city, described by some passages of a document."""
+
+    title: str
+    city: City | None
+    topics: list[str]
+    language: str | None
+    page_start: int
+    page_end: int
+    passage_indexes: list[int]  # positions in Document.passages
+    source: str = "inferred"  # "catalogue" or "inferred"
+
+
+@dataclass
+class CatalogueEntry:
+    """What a catalogue line (JSON) says about one file; every field is optional but the file."""
+
+    file: str
+    title: str | None = None
+    publisher: str | None = None
+    network: str | None = None
+    year: int | None = None
+    language: str | None = None
+    cities: list[tuple[str, str | None]] = field(default_factory=list)  # (name, role)
+    country: str | None = None
+    topics: list[str] = field(default_factory=list)
+    kind: str | None = None
+    source_url: str | None = None
+
+
+@dataclass
+class Document:
+    """One ingested file, ready to be stored."""
+
+    source: str  # file name: the identity of a publication across re-ingests
+    path: str
+    sha256: str
+    pages: int
+    title: str
+    language: str | None
+    status: str = "indexed"  # "indexed" or "no_text"
+    passages: list[Passage] = field(default_factory=list)
+    cities: list[CityRole] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    practices: list[Practice] = field(default_factory=list)
+    publisher: str | None = None
+    network: str | None = None
+    year: int | None = None
+    country: str | None = None
+    kind: str | None = None
+    source_url: str | None = None

@@ -1,0 +1,1 @@
+"""What people use: command line, HTTP API, web page, recommenders, evaluation."""
