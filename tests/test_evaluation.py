@@ -1,0 +1,126 @@
+"""Metrics checked against values worked out by hand, and the labelled sets checked for shape."""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from service import evaluation as ev
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+QUERIES = ROOT / "eval" / "queries.jsonl"
+MENTEES = ROOT / "eval" / "mentee_cases.jsonl"
+
+# One query, three judged documents; the system ranks a (unjudged), b (2), c (1) and misses d (1).
+RUN = {"q1": {"a": 3.0, "b": 2.0, "c": 1.0}}
+QRELS = {"q1": {"b": 2, "c": 1, "d": 1}}
+
+
+# --- metrics -----------------------------------------------------------------------------
+
+def test_ranked_orders_by_score_then_doc_id():
+    assert ev.ranked({"x": 1.0, "a": 1.0, "m": 2.0, "b": 0.5}) == ["m", "a", "x", "b"]
+
+
+def test_ndcg_uses_exponential_gain_log2_discount_and_qrels_ideal():
+    # DCG: a=0, b=(2^2-1)/log2(3), c=(2^1-1)/log2(4); ideal ranks grades 2, 1, 1.
+    dcg = 3 / math.log2(3) + 1 / 2
+    idcg = 3 / 1 + 1 / math.log2(3) + 1 / 2
+    assert ev.ndcg_at_k(RUN, QRELS, k=10)["q1"] == pytest.approx(dcg / idcg)
+    assert ev.ndcg_at_k(RUN, QRELS, k=10)["q1"] == pytest.approx(0.57924, abs=1e-5)
+
+
+def test_ndcg_cut_at_k():
+    # Only a is in the top 1 and it is not relevant; the ideal top 1 is b.
+    assert ev.ndcg_at_k(RUN, QRELS, k=1)["q1"] == 0.0
+    perfect = {"q1": {"b": 3.0, "c": 2.0, "d": 1.0}}
+    assert ev.ndcg_at_k(perfect, QRELS, k=10)["q1"] == pytest.approx(1.0)
+
+
+def test_recall_counts_every_grade_from_one():
+    assert ev.recall_at_k(RUN, QRELS, k=2)["q1"] == pytest.approx(1 / 3)
+    assert ev.recall_at_k(RUN, QRELS, k=10)["q1"] == pytest.approx(2 / 3)
+
+
+def test_mrr_is_cut_at_k():
+    assert ev.mrr(RUN, QRELS, k=10)["q1"] == pytest.approx(1 / 2)
+    assert ev.mrr(RUN, QRELS, k=1)["q1"] == 0.0
+    late = {"q1": {f"n{i:02d}": 100.0 - i for i in range(10)} | {"d": 1.0}}
+    assert ev.mrr(late, QRELS, k=10)["q1"] == 0.0
+    assert ev.mrr(late, QRELS, k=11)["q1"] == pytest.approx(1 / 11)
+
+
+def test_hit_at_k():
+    assert ev.hit_at_k(RUN, QRELS, k=1)["q1"] == 0.0
+    assert ev.hit_at_k(RUN, QRELS, k=3)["q1"] == 1.0
+
+
+def test_grade_zero_is_not_relevant():
+    qrels = {"q1": {"a": 0, "c": 1}}
+    assert ev.mrr(RUN, qrels)["q1"] == pytest.approx(1 / 3)
+    assert ev.recall_at_k(RUN, qrels)["q1"] == 1.0
+    assert ev.ndcg_at_k(RUN, qrels)["q1"] == pytest.approx(1 / 2)  # 1/log2(4) over 1/log2(2)
+
+
+def test_empty_qrels_are_skipped_and_unanswered_queries_score_zero():
+    qrels = {"q1": QRELS["q1"], "empty": {}, "only-zero": {"a": 0}, "unanswered": {"z": 2}}
+    for metric in (ev.ndcg_at_k, ev.recall_at_k, ev.mrr, ev.hit_at_k):
+        scores = metric(RUN, qrels)
+        assert set(scores) == {"q1", "unanswered"}
+        assert scores["unanswered"] == 0.0
+
+
+def test_mean():
+    assert ev.mean({"a": 1.0, "b": 0.0, "c": 0.5}) == pytest.approx(0.5)
+    assert ev.mean({}) == 0.0
+
+
+def test_summarise_overall_and_per_group():
+    run = {"q1": RUN["q1"], "q2": {"z": 1.0, "y": 0.5}, "q3": {"y": 1.0}}
+    qrels = {"q1": QRELS["q1"], "q2": {"y": 2}, "q3": {"y": 1}, "q4": {}}
+    summary = ev.summarise(run, qrels, groups={"q1": "sv", "q2": "sv", "q3": "el"}, k=10)
+    assert list(summary) == ["all", "el", "sv"]
+    q1_ndcg = (3 / math.log2(3) + 1 / 2) / (3 + 1 / math.log2(3) + 1 / 2)
+    q2_ndcg = (3 / math.log2(3)) / 3
+    assert summary["sv"]["n"] == 2
+    assert summary["sv"]["ndcg@10"] == pytest.approx((q1_ndcg + q2_ndcg) / 2)
+    assert summary["sv"]["mrr@10"] == pytest.approx(0.5)
+    assert summary["el"] == {"ndcg@10": 1.0, "recall@10": 1.0, "mrr@10": 1.0, "n": 1}
+    assert summary["all"]["n"] == 3
+    assert summary["all"]["recall@10"] == pytest.approx((2 / 3 + 1 + 1) / 3)
+    assert set(ev.summarise(run, qrels, k=5)["all"]) == {"ndcg@5", "recall@5", "mrr@5", "n"}
+
+
+def test_format_table_aligns_columns():
+    rows = {"all": {"ndcg@10": 0.5, "n": 48}, "cross-lingual": {"ndcg@10": 0.25, "n": 7}}
+    text = ev.format_table(rows, "Search")
+    lines = text.splitlines()
+    assert lines[0] == "Search"
+    header, first, second = lines[2], lines[4], lines[5]
+    assert first.startswith("all ") and second.startswith("cross-lingual ")
+    assert "0.500" in first and "0.250" in second and first.endswith(" 48")
+    # Right-aligned numbers end at the same column as their header.
+    assert header.index("ndcg@10") + len("ndcg@10") == first.index("0.500") + len("0.500")
+    assert len(first) == len(second) == len(header)
+
+
+def test_mentor_qrels_grade_by_position():
+    cases = [{"id": "m1", "mentors": ["Fuenlabrada", "Amsterdam"]}]
+    assert ev.mentor_qrels(cases) == {"m1": {"Fuenlabrada": 2, "Amsterdam": 1}}
+
+
+def test_cross_lingual_looks_at_grade_two_documents_only():
+    langs = {"a-en.pdf": "en", "b-sv.pdf": "sv"}
+    assert ev.is_cross_lingual({"language": "sv", "relevant": {"a-en.pdf": 2, "b-sv.pdf": 1}}, langs)
+    assert not ev.is_cross_lingual({"language": "sv", "relevant": {"a-en.pdf": 2, "b-sv.pdf": 2}}, langs)
+
+
+def test_loader_names_the_bad_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "q1"}\n\n{oops\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=":3:"):
+        ev.load_queries(path)
