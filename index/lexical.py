@@ -1,0 +1,33 @@
+"""Lexical retrieval: SQLite FTS5 with BM25."""
+from __future__ import annotations
+
+import re
+
+from index.filters import Filters
+from index.store import Store
+
+# Words of two letters or more in any script; FTS5 operators and punctuation are dropped.
+_WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
+# BM25 weights: passage text, document title.
+_WEIGHTS = "1.0, 0.3"
+
+
+def fts_query(text: str) -> str | None:
+    """Any of the query's words, each quoted: a user's text never becomes FTS syntax."""
+    words = sorted(set(w.lower() for w in _WORD.findall(text)))
+    return " OR ".join(f'"{w}"' for w in words) if words else None
+
+
+def lexical_search(store: Store, query: str, k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+    """Top k (passage id, BM25 score; higher is better)."""
+    match = fts_query(query)
+    if match is None or k <= 0:
+        return []
+    where, params = (filters or Filters()).sql(store)
+    rows = store.conn.execute(
+        f"SELECT p.id, -bm25(passages_fts, {_WEIGHTS}) AS score "
+        "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id "
+        f"WHERE passages_fts MATCH ? AND {where} ORDER BY score DESC, p.id LIMIT ?",
+        [match, *params, k],
+    ).fetchall()
+    return [(int(r[0]), float(r[1])) for r in rows]

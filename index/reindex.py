@@ -1,0 +1,26 @@
+"""Re-embed a whole library with another embedder (the text stays; only vectors change)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.dense import DenseIndex
+from index.embedders import make_embedder
+from index.library import embedding_input
+from index.store import Store, text_hash
+
+
+def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:
+    store = Store(data_dir)
+    embedder = make_embedder(spec)
+    rows = store.conn.execute(
+        "SELECT p.text, d.title FROM passages p JOIN documents d ON d.id = p.document_id ORDER BY p.id"
+    ).fetchall()
+    inputs = {text_hash(embedding_input(r["title"], r["text"])): embedding_input(r["title"], r["text"]) for r in rows}
+    hashes = list(inputs)
+    vectors = {}
+    for start in range(0, len(hashes), batch):
+        chunk = hashes[start : start + batch]
+        vectors.update(zip(chunk, embedder.encode_passages([inputs[h] for h in chunk])))
+    store.replace_all_vectors(embedder.identifier, embedder.dimension, vectors)
+    DenseIndex.rebuild(store)
+    return len(rows)

@@ -1,0 +1,119 @@
+-- Praxis library: SQLite is the source of truth; the faiss file is a cache of `embeddings`.
+PRAGMA foreign_keys = ON;
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    id          INTEGER PRIMARY KEY,
+    source      TEXT NOT NULL UNIQUE,   -- file name: identity of a publication across re-ingests
+    sha256      TEXT NOT NULL,
+    stored_path TEXT NOT NULL,          -- copy of the original PDF inside the data directory
+    title       TEXT NOT NULL,
+    language    TEXT,
+    pages       INTEGER NOT NULL,
+    status      TEXT NOT NULL,          -- 'indexed' or 'no_text'
+    publisher   TEXT,
+    network     TEXT,
+    year        INTEGER,
+    country     TEXT,
+    kind        TEXT,
+    source_url  TEXT,
+    added_at    TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS passages (
+    id          INTEGER PRIMARY KEY,    -- also the faiss id
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal     INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    page_start  INTEGER NOT NULL,
+    page_end    INTEGER NOT NULL,
+    language    TEXT,
+    text_hash   TEXT NOT NULL           -- hash of what was embedded: key into `embeddings`
+);
+CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
+CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
+
+-- Vectors by content hash, so re-ingesting changed files re-embeds only changed passages.
+CREATE TABLE IF NOT EXISTS embeddings (
+    text_hash TEXT PRIMARY KEY,
+    vector    BLOB NOT NULL             -- float32, L2-normalised
+);
+
+CREATE TABLE IF NOT EXISTS cities (
+    geonameid  INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    country    TEXT NOT NULL,
+    population INTEGER NOT NULL,
+    latitude   REAL NOT NULL,
+    longitude  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cities_name ON cities(name COLLATE NOCASE);
+
+CREATE TABLE IF NOT EXISTS document_cities (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    geonameid   INTEGER NOT NULL REFERENCES cities(geonameid),
+    role        TEXT,                   -- 'mentor', 'mentee', ... when the document says
+    origin      TEXT NOT NULL,          -- 'catalogue' or 'text'
+    mentions    INTEGER NOT NULL,
+    PRIMARY KEY (document_id, geonameid)
+);
+CREATE INDEX IF NOT EXISTS document_cities_city ON document_cities(geonameid);
+
+CREATE TABLE IF NOT EXISTS passage_cities (
+    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    geonameid  INTEGER NOT NULL REFERENCES cities(geonameid),
+    PRIMARY KEY (passage_id, geonameid)
+);
+CREATE INDEX IF NOT EXISTS passage_cities_city ON passage_cities(geonameid);
+
+CREATE TABLE IF NOT EXISTS document_topics (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    topic       TEXT NOT NULL,
+    PRIMARY KEY (document_id, topic)
+);
+
+CREATE TABLE IF NOT EXISTS passage_topics (
+    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    topic      TEXT NOT NULL,
+    PRIMARY KEY (passage_id, topic)
+);
+
+CREATE TABLE IF NOT EXISTS practices (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    title       TEXT NOT NULL,
+    geonameid   INTEGER REFERENCES cities(geonameid),
+    country     TEXT,
+    language    TEXT,
+    topics      TEXT NOT NULL,          -- JSON list of topic slugs
+    page_start  INTEGER NOT NULL,
+    page_end    INTEGER NOT NULL,
+    origin      TEXT NOT NULL           -- 'catalogue' or 'inferred'
+);
+CREATE INDEX IF NOT EXISTS practices_document ON practices(document_id);
+CREATE INDEX IF NOT EXISTS practices_city ON practices(geonameid);
+
+CREATE TABLE IF NOT EXISTS practice_passages (
+    practice_id INTEGER NOT NULL REFERENCES practices(id) ON DELETE CASCADE,
+    passage_id  INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    PRIMARY KEY (practice_id, passage_id)
+);
+CREATE INDEX IF NOT EXISTS practice_passages_passage ON practice_passages(passage_id);
+
+-- Pairs of documents that are one publication in two languages (document_a < document_b).
+CREATE TABLE IF NOT EXISTS translations (
+    document_a INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    document_b INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    score      REAL NOT NULL,
+    PRIMARY KEY (document_a, document_b)
+);
+
+-- Lexical index over passages; rowid = passages.id. Diacritics folded so "Lörrach" ~ "Lorrach".
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    text, title,
+    tokenize = 'unicode61 remove_diacritics 2'
+);

@@ -1,0 +1,184 @@
+"""Hybrid retrieval: dense (faiss) + lexical (FTS5), fused by reciprocal rank.
+
+Passages are retrieved, then grouped into their document (best passage shown, the others
+counted), translations of a shown publication are folded into it, and MMR keeps the
+page from filling with documents that say the same thing.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.embedders.base import Embedder
+from index.filters import Filters
+from index.lexical import lexical_search
+from index.store import Store
+
+Mode = Literal["hybrid", "dense", "lexical"]
+RRF_K = 60  # the usual constant: damps the influence of the very first ranks
+MMR_LAMBDA = 0.75  # relevance vs. novelty when choosing the next document
+
+
+@dataclass
+class PassageHit:
+    passage_id: int
+    document_id: int
+    score: float
+
+
+@dataclass
+class SearchResult:
+    document_id: int
+    source: str
+    title: str
+    language: str | None
+    page: int
+    page_end: int
+    score: float
+    snippet: str
+    passage_id: int
+    matched_passages: int
+    cities: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    translations: list[dict[str, object]] = field(default_factory=list)
+
+
+def reciprocal_rank_fusion(rankings: list[list[tuple[int, float]]], k: int = RRF_K) -> dict[int, float]:
+    fused: dict[int, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, (item, _score) in enumerate(ranking):
+            fused[item] += 1.0 / (k + rank + 1)
+    return dict(fused)
+
+
+def snippet_of(text: str, limit: int = 360) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + " …"
+
+
+class Searcher:
+    def __init__(self, store: Store, embedder: Embedder, dense: DenseIndex) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.dense = dense
+
+    # -- passages ---------------------------------------------------------------
+
+    def search_passages(
+        self, query: str, k: int = 50, filters: Filters | None = None, mode: Mode = "hybrid",
+        query_vector: np.ndarray | None = None,
+    ) -> list[PassageHit]:
+        """Top k passages (fused score), ties broken by passage id so results repeat."""
+        filters = filters or Filters()
+        allowed = None if filters.is_empty() else filters.passage_ids(self.store)
+        rankings: list[list[tuple[int, float]]] = []
+        if mode in ("hybrid", "dense"):
+            vector = query_vector if query_vector is not None else self.embedder.encode_query(query)
+            rankings.append(self.dense.search(vector, k, allowed))
+        if mode in ("hybrid", "lexical"):
+            rankings.append(lexical_search(self.store, query, k, filters))
+        fused = reciprocal_rank_fusion(rankings)
+        ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        owners = self._owners([pid for pid, _ in ordered])
+        return [PassageHit(pid, owners[pid], score) for pid, score in ordered]
+
+    def _owners(self, passage_ids: list[int]) -> dict[int, int]:
+        if not passage_ids:
+            return {}
+        marks = ",".join("?" * len(passage_ids))
+        rows = self.store.conn.execute(f"SELECT id, document_id FROM passages WHERE id IN ({marks})", passage_ids)
+        return {r[0]: r[1] for r in rows}
+
+    # -- documents ----------------------------------------------------------------
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[SearchResult]:
+        hits = self.search_passages(query, max(100, 10 * k), filters, mode)
+        best, counts = self._group_by_document(hits)
+        chosen = self._diversify(best, k)
+        return [self._result(hit, counts[hit.document_id]) for hit in chosen]
+
+    def _group_by_document(self, hits: list[PassageHit]) -> tuple[list[PassageHit], dict[int, int]]:
+        best: dict[int, PassageHit] = {}
+        counts: dict[int, int] = defaultdict(int)
+        for hit in hits:  # already in score order
+            counts[hit.document_id] += 1
+            best.setdefault(hit.document_id, hit)
+        # A translation of a document already shown is a language version of it, not a new result.
+        shown: set[int] = set()
+        grouped = []
+        for hit in best.values():
+            if shown & set(self.translation_ids(hit.document_id)):
+                continue
+            shown.add(hit.document_id)
+            grouped.append(hit)
+        return grouped, counts
+
+    def _diversify(self, hits: list[PassageHit], k: int) -> list[PassageHit]:
+        """Maximal marginal relevance over the best passage of each document."""
+        if len(hits) <= 1 or self.dense.size == 0:
+            return hits[:k]
+        vectors = self.dense.vectors([h.passage_id for h in hits])
+        top = max(h.score for h in hits)
+        relevance = np.array([h.score / top for h in hits])
+        chosen: list[int] = []
+        remaining = list(range(len(hits)))
+        while remaining and len(chosen) < k:
+            if chosen:
+                redundancy = (vectors[remaining] @ vectors[chosen].T).max(axis=1)
+            else:
+                redundancy = np.zeros(len(remaining))
+            gains = MMR_LAMBDA * relevance[remaining] - (1 - MMR_LAMBDA) * redundancy
+            pick = remaining[int(np.argmax(gains))]  # argmax takes the first: ties keep rank order
+            chosen.append(pick)
+            remaining.remove(pick)
+        return [hits[i] for i in chosen]
+
+    def _result(self, hit: PassageHit, matched: int) -> SearchResult:
+        row = self.store.conn.execute(
+            "SELECT p.text, p.page_start, p.page_end, p.language AS plang, d.* FROM passages p "
+            "JOIN documents d ON d.id = p.document_id WHERE p.id = ?",
+            (hit.passage_id,),
+        ).fetchone()
+        return SearchResult(
+            document_id=row["id"], source=row["source"], title=row["title"], language=row["language"],
+            page=row["page_start"], page_end=row["page_end"], score=round(hit.score, 6),
+            snippet=snippet_of(row["text"]), passage_id=hit.passage_id, matched_passages=matched,
+            cities=self.document_cities(row["id"]), topics=self.document_topics(row["id"]),
+            translations=self.translations(row["id"]),
+        )
+
+    # -- document facts used by results ------------------------------------------------
+
+    def document_cities(self, document_id: int) -> list[str]:
+        rows = self.store.conn.execute(
+            "SELECT c.name FROM document_cities dc JOIN cities c ON c.geonameid = dc.geonameid "
+            "WHERE dc.document_id = ? ORDER BY dc.origin = 'catalogue' DESC, dc.mentions DESC, c.name",
+            (document_id,),
+        )
+        return [r[0] for r in rows]
+
+    def document_topics(self, document_id: int) -> list[str]:
+        rows = self.store.conn.execute("SELECT topic FROM document_topics WHERE document_id = ? ORDER BY topic", (document_id,))
+        return [r[0] for r in rows]
+
+    def translation_ids(self, document_id: int) -> list[int]:
+        rows = self.store.conn.execute(
+            "SELECT CASE WHEN document_a = ? THEN document_b ELSE document_a END FROM translations "
+            "WHERE document_a = ? OR document_b = ? ORDER BY 1",
+            (document_id, document_id, document_id),
+        )
+        return [r[0] for r in rows]
+
+    def translations(self, document_id: int) -> list[dict[str, object]]:
+        versions = []
+        for other in self.translation_ids(document_id):
+            row = self.store.document(other)
+            if row is not None:
+                versions.append({"document_id": row["id"], "source": row["source"], "title": row["title"], "language": row["language"]})
+        return versions

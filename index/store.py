@@ -1,0 +1,299 @@
+"""SQLite storage: one writer, many readers, WAL mode.
+
+Every document is written in one transaction, so a process killed at any moment leaves
+the library exactly as it was after the last whole document. Each write bumps the
+`generation` counter that tells derived caches (the faiss file) whether they are stale.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from index.embedders.base import EmbedderMismatch
+from ingest.models import City, Document
+
+SCHEMA = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+DB_NAME = "praxis.sqlite3"
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def vector_to_blob(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def blob_to_vector(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.float32)
+
+
+class Store:
+    """The library's source of truth inside one data directory."""
+
+    def __init__(self, data_dir: str | Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.files_dir = self.data_dir / "files"
+        self.files_dir.mkdir(exist_ok=True)
+        self.path = self.data_dir / DB_NAME
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        with self._connect() as conn:
+            conn.executescript(SCHEMA)
+
+    # -- connections -------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """A connection for this thread (readers never block each other in WAL mode)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The one writer: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        with self._write_lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES('generation', '1') "
+                    "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- meta ----------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    @property
+    def generation(self) -> int:
+        return int(self.meta("generation") or 0)
+
+    def check_embedder(self, identifier: str, dimension: int) -> None:
+        """Refuse to mix vector spaces: an index answers only to the embedder that built it."""
+        built_with = self.meta("embedder")
+        if built_with is not None and built_with != identifier:
+            raise EmbedderMismatch(
+                f"the library in {self.data_dir} was built with embedder '{built_with}', "
+                f"not '{identifier}'. Use the same embedder (PRAXIS_EMBEDDER), or re-embed it with "
+                f"`praxis reindex --data {self.data_dir} --embedder <spec>`."
+            )
+        if built_with is None:
+            with self.transaction() as conn:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES('embedder', ?)", (identifier,))
+                conn.execute("INSERT OR REPLACE INTO meta VALUES('dimension', ?)", (str(dimension),))
+
+    # -- documents: reads ------------------------------------------------------
+
+    def document_by_source(self, source: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM documents WHERE source = ?", (source,)).fetchone()
+
+    def document(self, document_id: int) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: int(self.conn.execute(sql).fetchone()[0])  # noqa: E731
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "passages": one("SELECT count(*) FROM passages"),
+            "practices": one("SELECT count(*) FROM practices"),
+            "cities": one("SELECT count(DISTINCT geonameid) FROM document_cities"),
+        }
+
+    def known_vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """Vectors already computed for these texts (by content hash)."""
+        found: dict[str, np.ndarray] = {}
+        unique = sorted(set(hashes))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE text_hash IN ({marks})", chunk
+            ):
+                found[row["text_hash"]] = blob_to_vector(row["vector"])
+        return found
+
+    def passage_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """All (passage ids, vectors) in id order: what the dense index is built from."""
+        rows = self.conn.execute(
+            "SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.text_hash = p.text_hash ORDER BY p.id"
+        ).fetchall()
+        dimension = int(self.meta("dimension") or 0)
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, dimension), dtype=np.float32)
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+        return ids, vectors
+
+    def passage_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+    # -- documents: writes -----------------------------------------------------
+
+    def write_document(
+        self, doc: Document, passage_hashes: list[str], new_vectors: dict[str, np.ndarray]
+    ) -> tuple[int, list[int], list[int]]:
+        """Insert or replace one document and everything derived from it, atomically.
+
+        Returns (document id, passage ids removed, passage ids added) for the dense cache.
+        """
+        removed: list[int] = []
+        with self.transaction() as conn:
+            old = conn.execute("SELECT id FROM documents WHERE source = ?", (doc.source,)).fetchone()
+            if old is not None:
+                removed = self._delete_rows(conn, old["id"])
+            document_id = self._insert_document(conn, doc, old["id"] if old else None)
+            conn.executemany(
+                "INSERT OR IGNORE INTO embeddings(text_hash, vector) VALUES (?, ?)",
+                [(h, vector_to_blob(v)) for h, v in new_vectors.items()],
+            )
+            passage_ids = self._insert_passages(conn, document_id, doc, passage_hashes)
+            self._insert_cities(conn, document_id, doc, passage_ids)
+            self._insert_topics(conn, document_id, doc, passage_ids)
+            self._insert_practices(conn, document_id, doc, passage_ids)
+            self._drop_orphan_embeddings(conn)
+        return document_id, removed, passage_ids
+
+    def delete_document(self, document_id: int) -> list[int] | None:
+        """Remove a document; returns its passage ids, or None when there was no such document."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT stored_path FROM documents WHERE id = ?", (document_id,)).fetchone()
+            if row is None:
+                return None
+            removed = self._delete_rows(conn, document_id)
+            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            self._drop_orphan_embeddings(conn)
+        return removed
+
+    def replace_translations(self, pairs: list[tuple[int, int, float]]) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM translations")
+            conn.executemany(
+                "INSERT INTO translations VALUES (?, ?, ?)",
+                [(min(a, b), max(a, b), s) for a, b, s in pairs],
+            )
+
+    def replace_all_vectors(self, identifier: str, dimension: int, vectors: dict[str, np.ndarray]) -> None:
+        """Swap the whole vector space at once (re-embedding with another model)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM embeddings")
+            conn.executemany("INSERT INTO embeddings VALUES (?, ?)", [(h, vector_to_blob(v)) for h, v in vectors.items()])
+            conn.execute("INSERT OR REPLACE INTO meta VALUES('embedder', ?)", (identifier,))
+            conn.execute("INSERT OR REPLACE INTO meta VALUES('dimension', ?)", (str(dimension),))
+
+    def _delete_rows(self, conn: sqlite3.Connection, document_id: int) -> list[int]:
+        ids = [r[0] for r in conn.execute("SELECT id FROM passages WHERE document_id = ?", (document_id,))]
+        conn.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
+        for table in ("practices", "passages", "document_cities", "document_topics"):
+            conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
+        conn.execute("DELETE FROM translations WHERE document_a = ? OR document_b = ?", (document_id, document_id))
+        return ids
+
+    def _drop_orphan_embeddings(self, conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM passages)")
+
+    def _insert_document(self, conn: sqlite3.Connection, doc: Document, keep_id: int | None) -> int:
+        stored = self.files_dir / f"{doc.sha256}.pdf"
+        values = {
+            "source": doc.source, "sha256": doc.sha256, "stored_path": str(stored.relative_to(self.data_dir)),
+            "title": doc.title, "language": doc.language, "pages": doc.pages, "status": doc.status,
+            "publisher": doc.publisher, "network": doc.network, "year": doc.year, "country": doc.country,
+            "kind": doc.kind, "source_url": doc.source_url,
+            "added_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        if keep_id is not None:
+            conn.execute("DELETE FROM documents WHERE id = ?", (keep_id,))
+            values["id"] = keep_id
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        cursor = conn.execute(f"INSERT INTO documents({columns}) VALUES ({marks})", list(values.values()))
+        return int(cursor.lastrowid)
+
+    def _insert_passages(self, conn: sqlite3.Connection, document_id: int, doc: Document, hashes: list[str]) -> list[int]:
+        ids = []
+        for ordinal, (passage, digest) in enumerate(zip(doc.passages, hashes, strict=True)):
+            cursor = conn.execute(
+                "INSERT INTO passages(document_id, ordinal, text, page_start, page_end, language, text_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (document_id, ordinal, passage.text, passage.page_start, passage.page_end, passage.language, digest),
+            )
+            passage_id = int(cursor.lastrowid)
+            conn.execute("INSERT INTO passages_fts(rowid, text, title) VALUES (?, ?, ?)", (passage_id, passage.text, doc.title))
+            ids.append(passage_id)
+        return ids
+
+    @staticmethod
+    def _upsert_city(conn: sqlite3.Connection, city: City) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO cities VALUES (?, ?, ?, ?, ?, ?)",
+            (city.geonameid, city.name, city.country, city.population, city.latitude, city.longitude),
+        )
+
+    def _insert_cities(self, conn: sqlite3.Connection, document_id: int, doc: Document, passage_ids: list[int]) -> None:
+        for mention in doc.cities:
+            self._upsert_city(conn, mention.city)
+            conn.execute(
+                "INSERT OR REPLACE INTO document_cities VALUES (?, ?, ?, ?, ?)",
+                (document_id, mention.city.geonameid, mention.role, mention.source, mention.mentions),
+            )
+        for passage_id, passage in zip(passage_ids, doc.passages):
+            for city in passage.cities:
+                self._upsert_city(conn, city)
+                conn.execute("INSERT OR IGNORE INTO passage_cities VALUES (?, ?)", (passage_id, city.geonameid))
+
+    def _insert_topics(self, conn: sqlite3.Connection, document_id: int, doc: Document, passage_ids: list[int]) -> None:
+        conn.executemany("INSERT OR IGNORE INTO document_topics VALUES (?, ?)", [(document_id, t) for t in doc.topics])
+        conn.executemany(
+            "INSERT OR IGNORE INTO passage_topics VALUES (?, ?)",
+            [(pid, t) for pid, p in zip(passage_ids, doc.passages) for t in p.topics],
+        )
+
+    def _insert_practices(self, conn: sqlite3.Connection, document_id: int, doc: Document, passage_ids: list[int]) -> None:
+        for practice in doc.practices:
+            if practice.city is not None:
+                self._upsert_city(conn, practice.city)
+            cursor = conn.execute(
+                "INSERT INTO practices(document_id, title, geonameid, country, language, topics, page_start, page_end, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    document_id, practice.title, practice.city.geonameid if practice.city else None,
+                    practice.city.country if practice.city else None, practice.language,
+                    json.dumps(practice.topics), practice.page_start, practice.page_end, practice.source,
+                ),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO practice_passages VALUES (?, ?)",
+                [(cursor.lastrowid, passage_ids[i]) for i in practice.passage_indexes if i < len(passage_ids)],
+            )

