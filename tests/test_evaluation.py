@@ -63,6 +63,7 @@ def test_grade_zero_is_not_relevant():
     qrels = {"q1": {"a": 0, "c": 1}}
     assert ev.mrr(RUN, qrels)["q1"] == pytest.approx(1 / 3)
     assert ev.recall_at_k(RUN, qrels)["q1"] == 1.0
+    assert ev.recall_at_k(RUN, qrels, k=2)["q1"] == 0.0  # a is judged, but judged useless
     assert ev.ndcg_at_k(RUN, qrels)["q1"] == pytest.approx(1 / 2)  # 1/log2(4) over 1/log2(2)
 
 
@@ -124,3 +125,78 @@ def test_loader_names_the_bad_line(tmp_path):
     path.write_text('{"id": "q1"}\n\n{oops\n', encoding="utf-8")
     with pytest.raises(ValueError, match=":3:"):
         ev.load_queries(path)
+
+
+# --- the labelled sets -------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _catalogue() -> list[dict]:
+    with open(CORPUS / "catalogue.jsonl", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _catalogue_cities() -> set[str]:
+    names: set[str] = set()
+    for entry in _catalogue():
+        for city in entry.get("cities", []):
+            names.add(city if isinstance(city, str) else city["name"])
+    return names
+
+
+@lru_cache(maxsize=1)
+def _corpus_text() -> str:
+    # Only read when a mentor is missing from the catalogue: extraction is the slow part.
+    from pypdf import PdfReader
+
+    return "\n".join(
+        page.extract_text() or "" for pdf in sorted(CORPUS.glob("*.pdf")) for page in PdfReader(pdf).pages
+    )
+
+
+def _check_grades(record: dict, field: str) -> None:
+    judged = record[field]
+    assert judged, f"{record['id']}: empty {field}"
+    for name, grade in judged.items():
+        assert (CORPUS / name).is_file(), f"{record['id']}: {name} is not in corpus/"
+        assert grade in (0, 1, 2), f"{record['id']}: grade {grade!r} for {name}"
+    assert 2 in judged.values(), f"{record['id']}: nothing answers it directly"
+
+
+def test_queries_file_shape():
+    queries = ev.load_queries(QUERIES)
+    doc_languages = {entry["file"]: entry.get("language") for entry in _catalogue()}
+    assert len(queries) >= 40
+    assert len({q["id"] for q in queries}) == len(queries)
+    for query in queries:
+        assert {"id", "query", "language", "relevant"} <= set(query), query.get("id")
+        assert query["query"].strip()
+        _check_grades(query, "relevant")
+    assert len({q["language"] for q in queries}) >= 6
+    cross = [q for q in queries if ev.is_cross_lingual(q, doc_languages)]
+    assert len(cross) >= 20
+
+
+def test_mentee_cases_file_shape():
+    cases = ev.load_mentee_cases(MENTEES)
+    known = _catalogue_cities()
+    assert len(cases) >= 20
+    assert len({c["id"] for c in cases}) == len(cases)
+    assert len({c["language"] for c in cases}) >= 5
+    for case in cases:
+        assert {"id", "language", "needs", "city", "mentors", "practices"} <= set(case), case.get("id")
+        assert case["needs"].strip() and case["mentors"]
+        assert case["city"] not in case["mentors"], f"{case['id']}: a mentee cannot mentor itself"
+        _check_grades(case, "practices")
+        for mentor in case["mentors"]:
+            assert mentor in known or mentor in _corpus_text(), f"{case['id']}: unknown mentor {mentor}"
+
+
+def test_labelled_sets_turn_into_qrels():
+    queries = ev.load_queries(QUERIES)
+    cases = ev.load_mentee_cases(MENTEES)
+    assert len(ev.qrels_from_queries(queries)) == len(queries)
+    assert set(ev.practice_qrels(cases)) == set(ev.mentor_qrels(cases)) == {c["id"] for c in cases}
+    # A run that returns exactly the judgements is perfect on every query.
+    qrels = ev.qrels_from_queries(queries)
+    oracle = {qid: {doc: float(rel) for doc, rel in judged.items()} for qid, judged in qrels.items()}
+    assert ev.summarise(oracle, qrels)["all"]["ndcg@10"] == pytest.approx(1.0)
