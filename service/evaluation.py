@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 Run = Mapping[str, Mapping[str, float]]
@@ -62,16 +62,25 @@ def practice_qrels(cases: Iterable[Mapping]) -> dict[str, dict[str, int]]:
     return {c["id"]: dict(c.get("practices", {})) for c in cases}
 
 
-def mentor_qrels(cases: Iterable[Mapping]) -> dict[str, dict[str, int]]:
+def mentor_qrels(
+    cases: Iterable[Mapping], canonical: Callable[[str], str] | None = None
+) -> dict[str, dict[str, int]]:
     """Mentor qrels: the first listed mentor is the best answer (2), the others good ones (1).
 
     Grading by position lets nDCG reward putting the documented mentor first while
-    recall still credits the other justified mentors.
+    recall still credits the other justified mentors. Labels use the catalogue's
+    spelling ("Ghent"); pass ``canonical`` (e.g. a gazetteer lookup) when the system
+    names cities differently ("Gent"), so spelling is not scored as a wrong answer.
     """
-    return {
-        c["id"]: {city: (2 if i == 0 else 1) for i, city in enumerate(c.get("mentors", []))}
-        for c in cases
-    }
+    name = canonical or (lambda city: city)
+    qrels: dict[str, dict[str, int]] = {}
+    for case in cases:
+        graded: dict[str, int] = {}
+        for i, city in enumerate(case.get("mentors", [])):
+            # setdefault: if two labels map to one name, the better (earlier) grade stays.
+            graded.setdefault(name(city), 2 if i == 0 else 1)
+        qrels[case["id"]] = graded
+    return qrels
 
 
 def language_groups(records: Iterable[Mapping]) -> dict[str, str]:

@@ -112,6 +112,8 @@ def test_format_table_aligns_columns():
 def test_mentor_qrels_grade_by_position():
     cases = [{"id": "m1", "mentors": ["Fuenlabrada", "Amsterdam"]}]
     assert ev.mentor_qrels(cases) == {"m1": {"Fuenlabrada": 2, "Amsterdam": 1}}
+    spelled = {"Fuenlabrada": "FUENLABRADA", "Amsterdam": "FUENLABRADA"}
+    assert ev.mentor_qrels(cases, canonical=spelled.get) == {"m1": {"FUENLABRADA": 2}}
 
 
 def test_cross_lingual_looks_at_grade_two_documents_only():
