@@ -55,7 +55,7 @@ class Library:
         if missing:
             vectors = self.embedder.encode_passages(list(missing.values()))
             new_vectors = dict(zip(missing.keys(), vectors))
-        vectors = np.array([new_vectors[h] if h in new_vectors else known[h] for h in hashes], dtype=np.float32)
+        vectors = np.array([new_vectors[h] if h in new_vectors else known[h] for h in hashes], dtype=np.float32).reshape(len(hashes), self.embedder.dimension)
         with self._refresh_lock:
             document_id, removed, added = self.store.write_document(doc, hashes, new_vectors)
             self._follow(removed, added, vectors)
@@ -65,7 +65,7 @@ class Library:
         """Apply a committed write to the in-memory dense index (or reload it if it was stale)."""
         generation = self.store.generation
         if self._dense.generation == generation - 1:
-            self._dense.update(removed, added, vectors.reshape(len(added), -1), generation)
+            self._dense.update(removed, added, vectors, generation)
         else:
             self._dense = DenseIndex.load_or_rebuild(self.store)
 

