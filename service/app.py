@@ -1,0 +1,205 @@
+"""The HTTP API and the web page: `create_app()` (served by `praxis serve`).
+
+* The lifespan opens the Library once and keeps it in ``app.state``; requests share it
+  read-only, and the write endpoints (upload, delete) take ``app.state.writer_lock``.
+  Endpoints are plain ``def`` functions, so FastAPI runs them in its threadpool and a
+  long ingest never blocks the event loop or the searches.
+* Errors are JSON with a person-readable ``detail`` (and ``message`` for 422s); an
+  unexpected exception is logged and becomes a 500 JSON, as a last resort.
+* Uploads are bounded while streaming (``UploadGuard``): a request body larger than
+  ``max_upload_mb`` is refused with 413 before it is read, or as soon as it passes the
+  limit, and requests without the API key are refused before their body is read.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.deps import API_KEY_HEADER, api_key_problem
+from service.routers import cities, documents, health, practices, recommend, search
+from service.routers.common import reject_unknown_query_params
+from service.settings import Settings, get_settings
+
+log = logging.getLogger("praxis.service")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+UPLOAD_PATHS = {"/documents", "/documents/"}
+
+
+def _open_library(settings: Settings):
+    from index.library import Library
+
+    library = Library(settings.data, settings.embedder)
+    # Warm what the first requests would otherwise wait for (model, gazetteer).
+    library.embedder.encode_query("warm up")
+    try:
+        from ingest.cities import Gazetteer
+
+        Gazetteer.load()
+    except Exception:  # noqa: BLE001 - only a warm-up; the request that needs it will say why
+        log.exception("could not preload the gazetteer")
+    return library
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings: Settings = app.state.settings
+    app.state.library = await run_in_threadpool(_open_library, settings)
+    app.state.writer_lock = threading.Lock()
+    log.info("library %s open: %s", settings.data, app.state.library.store.counts())
+    yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Praxis",
+        summary="Transferable migrant-integration practices and mentor cities, across languages",
+        description=(
+            "Search a multilingual library of PDFs about European cities' integration practices, "
+            "get practices and mentor cities (with the evidence's page) for a mentee city's needs, "
+            "and add or remove documents (write endpoints need the `X-API-Key` header)."
+        ),
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_middleware(UploadGuard, settings=settings)
+
+    common = {"dependencies": [reject_unknown_query_params]}
+    for module in (health, search, recommend, documents, cities, practices):
+        app.include_router(module.router, **common)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    return app
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+def _describe(error: dict) -> str:
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
+    where = loc[0] if loc else ""
+    name = ".".join(loc[1:]) if len(loc) > 1 else ""
+    kind = {"query": "query parameter", "path": "path parameter", "header": "header"}.get(where, "field")
+    if where not in ("query", "path", "header"):
+        name = ".".join(loc)
+    if error.get("type") == "extra_forbidden":
+        return f"unknown {kind} '{name}'"
+    return f"{kind} '{name}': {error.get('msg', 'invalid')}" if name else str(error.get("msg", "invalid"))
+
+
+def _safe_errors(errors) -> list[dict]:
+    """Validation errors without the offending input (it may be huge, or bytes)."""
+    safe = []
+    for error in errors:
+        item = {"loc": [p if isinstance(p, (int, str)) else str(p) for p in error.get("loc", ())],
+                "msg": str(error.get("msg", "")), "type": str(error.get("type", ""))}
+        safe.append(item)
+    return safe
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = _safe_errors(exc.errors())
+    message = "; ".join(dict.fromkeys(_describe(e) for e in errors)) or "invalid request"
+    return JSONResponse({"detail": errors, "message": message}, status_code=422)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"detail": "internal error: the request could not be completed"}, status_code=500)
+
+
+# -- uploads: authorisation and size, before and while the body streams in ------------------
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _send_json(send: Send, status: int, payload: dict, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps(payload).encode("utf-8")
+    await send({
+        "type": "http.response.start", "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"), *(headers or [])],
+    })
+    await send({"type": "http.response.body", "body": body})
+
+
+class UploadGuard:
+    """401 before reading an upload without the key; 413 as soon as its body passes the limit."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.limit = int(settings.max_upload_mb * 1024 * 1024)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in UPLOAD_PATHS:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        problem = api_key_problem(self.settings, headers.get(API_KEY_HEADER.lower()))
+        if problem is not None:
+            await _send_json(send, 401, {"detail": problem}, [(b"www-authenticate", b"ApiKey")])
+            return
+        too_large = {"detail": f"upload too large: the limit is {self.settings.max_upload_mb:g} MB per request"}
+        declared = headers.get("content-length")
+        if declared is not None:
+            if not declared.strip().isdigit():
+                await _send_json(send, 400, {"detail": "invalid Content-Length header"})
+                return
+            if int(declared) > self.limit:
+                await _send_json(send, 413, too_large)
+                return
+
+        received = 0
+        exceeded = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    exceeded = True
+                    raise _TooLarge()
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if not exceeded:  # the app's own answer to the aborted body is dropped
+                await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except _TooLarge:
+            pass
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded:
+            await _send_json(send, 413, too_large)

@@ -1,0 +1,257 @@
+"""Documents: list, details, similar documents, the original PDF; upload and delete (with the API key)."""
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Path as PathParam, Query, UploadFile, status
+from fastapi.responses import FileResponse
+
+from index.similarity import similar_documents
+from ingest.catalogue import CatalogueError, parse_entry
+from ingest.job import FileOutcome, IngestReport, ingest_file
+from ingest.models import CatalogueEntry
+from service.deps import ApiKeyDep, LibraryDep, SettingsDep, WriterLockDep
+from service.routers.common import SQL_INT_MAX, invalid, responses
+from service.routers.rows import document_summary, practices_where, translations_of
+from service.schemas import (
+    DeleteResponse, DocumentCity, DocumentDetail, DocumentPage, IngestResponse, SimilarDocument, SimilarResponse,
+)
+
+log = logging.getLogger("praxis.service")
+router = APIRouter(prefix="/documents", tags=["documents"])
+
+DocumentId = Annotated[int, PathParam(ge=1, le=SQL_INT_MAX, description="document id")]
+WRITER_WAIT_S = 600  # an upload or delete waits this long for the one before it
+
+
+def _document_or_404(library, document_id: int):
+    row = library.store.document(document_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no document with id {document_id}")
+    return row
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+@router.get("", response_model=DocumentPage, summary="All documents, by id, a page at a time")
+def list_documents(
+    library: LibraryDep,
+    offset: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> DocumentPage:
+    conn = library.store.conn
+    total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+    rows = conn.execute("SELECT * FROM documents ORDER BY id LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+    return DocumentPage(total=total, offset=offset, limit=limit, items=[document_summary(r) for r in rows])
+
+
+@router.get("/{document_id}", response_model=DocumentDetail, responses=responses(404, 422),
+            summary="A document: metadata, language versions, cities with roles, topics, practices")
+def get_document(document_id: DocumentId, library: LibraryDep) -> DocumentDetail:
+    row = _document_or_404(library, document_id)
+    conn = library.store.conn
+    cities = [
+        DocumentCity(geonameid=r["geonameid"], name=r["name"], country=r["country"], role=r["role"],
+                     origin=r["origin"], mentions=r["mentions"])
+        for r in conn.execute(
+            "SELECT c.geonameid, c.name, c.country, dc.role, dc.origin, dc.mentions FROM document_cities dc "
+            "JOIN cities c ON c.geonameid = dc.geonameid WHERE dc.document_id = ? "
+            "ORDER BY dc.role IS NULL, dc.origin = 'catalogue' DESC, dc.mentions DESC, c.name",
+            (document_id,),
+        )
+    ]
+    topics = [r[0] for r in conn.execute("SELECT topic FROM document_topics WHERE document_id = ? ORDER BY topic", (document_id,))]
+    passages = int(conn.execute("SELECT count(*) FROM passages WHERE document_id = ?", (document_id,)).fetchone()[0])
+    return DocumentDetail(
+        **document_summary(row).model_dump(), source_url=row["source_url"], passages=passages,
+        translations=translations_of(conn, document_id), cities=cities, topics=topics,
+        practices=practices_where(conn, "pr.document_id = ?", [document_id]),
+    )
+
+
+@router.get("/{document_id}/similar", response_model=SimilarResponse, responses=responses(404, 422),
+            summary="Documents on similar subjects (in any language), translations excluded")
+def get_similar(
+    document_id: DocumentId, library: LibraryDep, settings: SettingsDep,
+    k: Annotated[int, Query(ge=1, le=SQL_INT_MAX)] = 10,
+) -> SimilarResponse:
+    if k > settings.max_k:
+        raise invalid("query", "k", f"k must be between 1 and {settings.max_k}")
+    _document_or_404(library, document_id)
+    similar = []
+    for other, score in similar_documents(library.store, document_id, k):
+        row = library.store.document(other)
+        if row is not None:
+            similar.append(SimilarDocument(document_id=other, source=row["source"], title=row["title"],
+                                           language=row["language"], score=score))
+    return SimilarResponse(document_id=document_id, similar=similar)
+
+
+@router.get("/{document_id}/file", response_class=FileResponse, responses={
+    200: {"content": {"application/pdf": {}}, "description": "the original PDF (link to a page with #page=N)"},
+    **responses(404, 422)}, summary="The original PDF")
+def get_file(document_id: DocumentId, library: LibraryDep) -> FileResponse:
+    row = _document_or_404(library, document_id)
+    path = _stored_file(library, row["stored_path"])
+    if path is None or not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"the PDF of document {document_id} is missing from the data directory")
+    return FileResponse(path, media_type="application/pdf", filename=row["source"], content_disposition_type="inline")
+
+
+def _stored_file(library, stored_path: str) -> Path | None:
+    """The stored copy, only when it lies inside the data directory."""
+    root = library.store.data_dir.resolve()
+    path = (root / stored_path).resolve()
+    return path if path.is_relative_to(root) else None
+
+
+# -- writes -------------------------------------------------------------------------------------
+
+
+def sanitise_filename(name: str | None, index: int) -> str:
+    """A file name safe to use as the document's source: no folders, no control characters."""
+    base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*').strip(" .")
+    if not base:
+        return f"upload-{index + 1}.pdf"
+    if len(base) > 200:
+        suffix = Path(base).suffix[:10]
+        base = base[: 200 - len(suffix)] + suffix
+    return base
+
+
+def parse_catalogue(text: str | None, sources: list[str]) -> dict[str, CatalogueEntry]:
+    """Catalogue metadata for the uploaded files: a JSON object, a JSON list, or JSON lines."""
+    if text is None or not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+        items = data if isinstance(data, list) else [data]
+        where = lambda i: f"catalogue entry {i + 1}"  # noqa: E731
+    except json.JSONDecodeError:
+        items = []
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        for number, line in lines:
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise invalid("body", "catalogue", f"catalogue line {number}: not valid JSON ({error.msg})") from None
+        numbers = [n for n, _ in lines]
+        where = lambda i: f"catalogue line {numbers[i]}"  # noqa: E731
+    entries: dict[str, CatalogueEntry] = {}
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and "file" not in item and len(sources) == 1:
+            item = {**item, "file": sources[0]}  # one file, one entry: no need to name it
+        try:
+            entry = parse_entry(item, where(i))
+        except CatalogueError as error:
+            raise invalid("body", "catalogue", str(error)) from None
+        except (TypeError, ValueError) as error:
+            raise invalid("body", "catalogue", f"{where(i)}: {error}") from None
+        name = sanitise_filename(entry.file, i)
+        if name not in sources:
+            raise invalid("body", "catalogue", f"{where(i)}: '{entry.file}' is not one of the uploaded files")
+        entries[name] = entry
+    return entries
+
+
+def _supports_max_pages() -> bool:
+    return "max_pages" in inspect.signature(ingest_file).parameters
+
+
+def _ingest_one(library, path: Path, entry: CatalogueEntry | None, source: str, max_pages: int) -> FileOutcome:
+    try:
+        if _supports_max_pages():
+            return ingest_file(library, path, entry, source=source, max_pages=max_pages)
+        from ingest.pdf_reader import PdfError, read_pdf
+
+        try:  # the job cannot bound the page count itself: read once to check
+            pages = len(read_pdf(path, max_pages=max_pages).pages)
+        except PdfError as error:
+            return FileOutcome(source, "failed", error=str(error))
+        if pages > max_pages:
+            return FileOutcome(source, "failed", error=f"too many pages: {pages} (the limit is {max_pages})")
+        return ingest_file(library, path, entry, source=source)
+    except Exception as error:  # noqa: BLE001 - one file's failure must not cost the others
+        log.exception("ingest of uploaded file %s failed", source)
+        return FileOutcome(source, "failed", error=f"could not be added: {type(error).__name__}")
+
+
+@router.post(
+    "", response_model=IngestResponse, dependencies=[ApiKeyDep], responses=responses(401, 413, 422),
+    summary="Upload PDFs (with optional catalogue metadata); the same report as `praxis ingest --json`",
+)
+def upload_documents(
+    library: LibraryDep,
+    settings: SettingsDep,
+    writer_lock: WriterLockDep,
+    files: Annotated[list[UploadFile], File(description="one or more PDF files")],
+    catalogue: Annotated[str | None, Form(
+        description='catalogue metadata: a JSON object, a JSON list or JSON lines, e.g. '
+                    '{"file": "x.pdf", "title": "...", "year": 2021, "cities": [{"name": "Mechelen", "role": "mentor"}]}',
+    )] = None,
+) -> IngestResponse:
+    if len(files) > settings.max_files_per_upload:
+        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                            detail=f"too many files: {len(files)} (at most {settings.max_files_per_upload} per upload)")
+    sources: list[str] = []
+    for index, upload in enumerate(files):
+        name = sanitise_filename(upload.filename, index)
+        stem, suffix, n = Path(name).stem, Path(name).suffix, 2
+        while name in sources:  # two files of one upload must not overwrite each other
+            name, n = f"{stem} ({n}){suffix}", n + 1
+        sources.append(name)
+    entries = parse_catalogue(catalogue, sources)
+
+    uploads = library.store.data_dir / "uploads"
+    uploads.mkdir(exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads))
+    try:
+        paths = []
+        for index, upload in enumerate(files):
+            path = workdir / f"{index}.pdf"
+            with path.open("wb") as out:
+                shutil.copyfileobj(upload.file, out, 1 << 20)
+            paths.append(path)
+        if not writer_lock.acquire(timeout=WRITER_WAIT_S):
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="another upload is still running; try again later")
+        try:
+            report = IngestReport([
+                _ingest_one(library, path, entries.get(source), source, settings.max_pages)
+                for path, source in zip(paths, sources)
+            ])
+            if report.by_status("added") or report.by_status("updated"):
+                library.finish_writes()
+        finally:
+            writer_lock.release()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return IngestResponse.model_validate(report.as_dict())
+
+
+@router.delete("/{document_id}", response_model=DeleteResponse, dependencies=[ApiKeyDep],
+               responses=responses(401, 404, 422), summary="Remove a document from the library")
+def delete_document(document_id: DocumentId, library: LibraryDep, writer_lock: WriterLockDep) -> DeleteResponse:
+    if not writer_lock.acquire(timeout=WRITER_WAIT_S):
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="an upload is still running; try again later")
+    try:
+        row = _document_or_404(library, document_id)
+        if not library.delete(document_id):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no document with id {document_id}")
+        library.finish_writes()
+        still_used = library.store.conn.execute(
+            "SELECT count(*) FROM documents WHERE stored_path = ?", (row["stored_path"],)).fetchone()[0]
+        path = _stored_file(library, row["stored_path"])
+        if not still_used and path is not None:
+            path.unlink(missing_ok=True)
+    finally:
+        writer_lock.release()
+    return DeleteResponse(deleted=document_id, source=row["source"], title=row["title"])

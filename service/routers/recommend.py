@@ -1,0 +1,30 @@
+"""POST /recommend: practices and mentor cities for a mentee's needs (as `praxis recommend --json`)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from service.deps import LibraryDep, SettingsDep
+from service.recommend import MenteeProfile, Recommendation, recommend as run_recommend
+from service.routers.common import check_topic, invalid, responses, timed
+from service.schemas import RecommendRequest
+
+router = APIRouter(tags=["recommend"])
+
+
+@router.post(
+    "/recommend", response_model=Recommendation, responses=responses(422),
+    summary="Practices and mentor cities for a mentee city's needs",
+    response_description="Practice cards and mentor cities, each with per-need evidence (document, page, passage)",
+)
+def recommend(body: RecommendRequest, response: Response, library: LibraryDep, settings: SettingsDep) -> Recommendation:
+    if len(body.needs) > settings.max_needs_chars:
+        raise invalid("body", "needs", f"needs too long: {len(body.needs)} characters (the limit is {settings.max_needs_chars})")
+    if not body.needs.strip():
+        raise invalid("body", "needs", "the needs are empty")
+    if body.k > settings.max_k:
+        raise invalid("body", "k", f"k must be between 1 and {settings.max_k}")
+    for index, topic in enumerate(body.topics):
+        check_topic(topic, "body", f"topics.{index}")
+    profile = MenteeProfile.model_validate(body.model_dump(exclude={"k"}))
+    with timed(response, "recommend"):
+        return run_recommend(library, profile, k=body.k)

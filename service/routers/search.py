@@ -1,0 +1,82 @@
+"""GET /search: hybrid search across languages, the same results as `praxis search --json`."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from index.filters import Filters
+from service.deps import LibraryDep, SettingsDep
+from service.routers.common import SQL_INT_MAX, check_topic, invalid, responses, timed, topic_slugs
+from service.schemas import FacetValue, Facets, SearchFilters, SearchResponse
+
+router = APIRouter(tags=["search"])
+
+
+@router.get(
+    "/search", response_model=SearchResponse, responses=responses(422),
+    summary="Search the library in any language",
+    response_description="Documents, best first, each with its best passage, page and language versions",
+)
+def search(
+    response: Response,
+    library: LibraryDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(min_length=1, max_length=100_000, description="the query, in any language")],
+    k: Annotated[int, Query(ge=1, le=SQL_INT_MAX, description="number of documents (at most the server's max_k)")] = 10,
+    lang: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", description="passage language, ISO 639-1")] = None,
+    city: Annotated[str | None, Query(min_length=1, max_length=120, description="a city the document is about, any spelling")] = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2 (or EU)")] = None,
+    topic: Annotated[str | None, Query(min_length=1, max_length=80, description="topic slug")] = None,
+    network: Annotated[str | None, Query(min_length=1, max_length=200, description="publisher or network, e.g. IncluCities")] = None,
+    year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    document: Annotated[int | None, Query(ge=1, le=SQL_INT_MAX, description="search inside one document")] = None,
+    mode: Annotated[Literal["hybrid", "dense", "lexical"], Query()] = "hybrid",
+) -> SearchResponse:
+    if len(q) > settings.max_query_chars:
+        raise invalid("query", "q", f"query too long: {len(q)} characters (the limit is {settings.max_query_chars})")
+    if not q.strip():
+        raise invalid("query", "q", "the query is empty")
+    if k > settings.max_k:
+        raise invalid("query", "k", f"k must be between 1 and {settings.max_k}")
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise invalid("query", "year_from", f"year_from ({year_from}) is after year_to ({year_to})")
+    check_topic(topic)
+    filters = Filters(
+        language=lang.lower() if lang else None, city=city.strip() or None if city else None,
+        country=country.upper() if country else None, topic=topic, network=network,
+        year_from=year_from, year_to=year_to, document_id=document,
+    )
+    with timed(response):
+        results = library.searcher.search(q, k=k, filters=filters, mode=mode)
+    return SearchResponse(
+        query=q, k=k, mode=mode,
+        filters=SearchFilters(lang=lang, city=city, country=country, topic=topic, network=network,
+                              year_from=year_from, year_to=year_to, document=document),
+        results=[asdict(r) for r in results],
+    )
+
+
+@router.get("/facets", response_model=Facets, summary="Values the search filters can take, with document counts")
+def facets(library: LibraryDep) -> Facets:
+    conn = library.store.conn
+
+    def counted(sql: str) -> list[FacetValue]:
+        return [FacetValue(value=str(r[0]), count=r[1]) for r in conn.execute(sql) if r[0] not in (None, "")]
+
+    topic_counts = {r[0]: r[1] for r in conn.execute("SELECT topic, count(*) FROM document_topics GROUP BY topic")}
+    years = conn.execute("SELECT min(year), max(year) FROM documents").fetchone()
+    return Facets(
+        languages=counted("SELECT language, count(*) FROM documents GROUP BY language ORDER BY count(*) DESC, language"),
+        countries=counted(
+            "SELECT c.country, count(DISTINCT dc.document_id) FROM document_cities dc "
+            "JOIN cities c ON c.geonameid = dc.geonameid GROUP BY c.country ORDER BY 2 DESC, 1"),
+        topics=[FacetValue(value=t, count=topic_counts.get(t, 0)) for t in topic_slugs()],
+        networks=counted("SELECT network, count(*) FROM documents GROUP BY network ORDER BY 2 DESC, 1"),
+        cities=counted(
+            "SELECT c.name, count(DISTINCT dc.document_id) FROM document_cities dc "
+            "JOIN cities c ON c.geonameid = dc.geonameid GROUP BY c.geonameid ORDER BY 2 DESC, 1 LIMIT 300"),
+        year_min=years[0], year_max=years[1],
+    )

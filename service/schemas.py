@@ -1,0 +1,292 @@
+"""Response (and request) models of the HTTP API.
+
+Search results and recommendations have the same fields as `praxis search --json` and
+`praxis recommend --json`; the recommendation models are those of service.recommend.
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.recommend import MenteeProfile
+
+# -- errors and health ------------------------------------------------------------------
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a person-readable `detail` (validation errors also list each problem)."""
+
+    detail: str | list[dict[str, object]]
+    message: str | None = None
+
+
+class Health(BaseModel):
+    status: str
+    documents: int
+    passages: int
+    practices: int
+    cities: int
+    embedder: str
+    writes_enabled: bool
+
+
+# -- search ---------------------------------------------------------------------------
+
+
+class TranslationRef(BaseModel):
+    document_id: int
+    source: str
+    title: str
+    language: str | None
+    score: float | None = None
+
+
+class SearchHit(BaseModel):
+    document_id: int
+    source: str
+    title: str
+    language: str | None
+    page: int
+    page_end: int
+    score: float
+    snippet: str
+    passage_id: int
+    matched_passages: int
+    cities: list[str]
+    topics: list[str]
+    translations: list[TranslationRef]
+
+
+class SearchFilters(BaseModel):
+    lang: str | None = None
+    city: str | None = None
+    country: str | None = None
+    topic: str | None = None
+    network: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    document: int | None = None
+
+
+class SearchResponse(BaseModel):
+    query: str
+    k: int
+    mode: str
+    filters: SearchFilters
+    results: list[SearchHit]
+
+
+# -- recommend ------------------------------------------------------------------------------
+
+
+class RecommendRequest(MenteeProfile):
+    """A mentee's profile (needs in any language, city, country, population) and how many answers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    k: int = Field(default=10, ge=1, le=1000, description="number of practices (mentor cities: at most 10)")
+
+
+# -- documents --------------------------------------------------------------------------------
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    source: str
+    title: str
+    language: str | None
+    pages: int
+    status: str
+    publisher: str | None
+    network: str | None
+    year: int | None
+    country: str | None
+    kind: str | None
+    added_at: str
+    file_url: str
+
+
+class DocumentPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[DocumentSummary]
+
+
+class DocumentCity(BaseModel):
+    geonameid: int
+    name: str
+    country: str
+    role: str | None
+    origin: str
+    mentions: int
+
+
+class PracticeSummary(BaseModel):
+    id: int
+    title: str
+    document_id: int
+    city: str | None
+    country: str | None
+    language: str | None
+    topics: list[str]
+    page_start: int
+    page_end: int
+    origin: str
+
+
+class DocumentDetail(DocumentSummary):
+    source_url: str | None
+    passages: int
+    translations: list[TranslationRef]
+    cities: list[DocumentCity]
+    topics: list[str]
+    practices: list[PracticeSummary]
+
+
+class SimilarDocument(BaseModel):
+    document_id: int
+    source: str
+    title: str
+    language: str | None
+    score: float
+
+
+class SimilarResponse(BaseModel):
+    document_id: int
+    similar: list[SimilarDocument]
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+class IngestedFile(BaseModel):
+    id: int | None = None
+    source: str
+    title: str | None = None
+    language: str | None = None
+    pages: int | None = None
+    passages: int | None = None
+    embedded: int | None = None
+    warnings: list[str] | None = None
+
+
+class FailedFile(BaseModel):
+    source: str
+    error: str
+
+
+class IngestResponse(BaseModel):
+    """The same shape as `praxis ingest --json`."""
+
+    added: list[IngestedFile]
+    updated: list[IngestedFile]
+    unchanged: list[IngestedFile]
+    failed: list[FailedFile]
+
+
+class DeleteResponse(BaseModel):
+    deleted: int
+    source: str
+    title: str
+
+
+# -- cities ------------------------------------------------------------------------------------
+
+
+class CitySummary(BaseModel):
+    geonameid: int
+    name: str
+    country: str
+    population: int | None
+    documents: int
+    practices: int
+    mentor_documents: int
+    mentee_documents: int
+
+
+class CityList(BaseModel):
+    total: int
+    items: list[CitySummary]
+
+
+class CityDocument(BaseModel):
+    document_id: int
+    source: str
+    title: str
+    language: str | None
+    year: int | None
+    role: str | None
+    origin: str
+    mentions: int
+
+
+class Partner(BaseModel):
+    name: str
+    country: str
+    role: str | None
+
+
+class MentoringRole(BaseModel):
+    """The city's part (mentor, mentee...) in one document, and the other cities' parts."""
+
+    role: str
+    document_id: int
+    title: str
+    partners: list[Partner]
+
+
+class CityDetail(BaseModel):
+    geonameid: int
+    name: str
+    country: str
+    population: int | None
+    latitude: float
+    longitude: float
+    documents: list[CityDocument]
+    practices: list[PracticeSummary]
+    mentoring: list[MentoringRole]
+
+
+# -- practices -----------------------------------------------------------------------------------
+
+
+class PracticePassage(BaseModel):
+    id: int
+    ordinal: int
+    page_start: int
+    page_end: int
+    language: str | None
+    text: str
+
+
+class PracticeDocument(BaseModel):
+    id: int
+    source: str
+    title: str
+    language: str | None
+    file_url: str
+
+
+class PracticeDetail(PracticeSummary):
+    document: PracticeDocument
+    passages: list[PracticePassage]
+
+
+# -- facets -------------------------------------------------------------------------------------------
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class Facets(BaseModel):
+    """What the search filters can take in this library, with document counts."""
+
+    languages: list[FacetValue]
+    countries: list[FacetValue]
+    topics: list[FacetValue]
+    networks: list[FacetValue]
+    cities: list[FacetValue]
+    year_min: int | None
+    year_max: int | None
