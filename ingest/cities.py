@@ -32,7 +32,7 @@ from typing import Iterable, NamedTuple
 from ingest.models import City
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 MAX_NGRAM = 6
 
 # Index floors: the library is European, so far-away villages only add false hits.
@@ -344,6 +344,8 @@ def _drop_local_city_names(common: dict[str, dict[str, int]], cities: list, name
     for lang, words in common.items():
         home = language_countries.get(lang, frozenset())
         for word, tier in list(words.items()):
+            if lang in _NOUN_CAPITALISING:
+                continue  # German "Essen" (food) and Essen (town) are both capitalised
             if tier and any(ref & 1 and cities[ref >> 1][3] >= LOCAL_CITY_POP
                             and cities[ref >> 1][2] in home for ref in names.get(word, ())):
                 del words[word]
@@ -359,11 +361,14 @@ def _lowest_tiers(common: dict[str, dict[str, int]]) -> dict[str, int]:
 
 
 def _language_countries(countries: dict, europe: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Languages spoken in each European country: the first GeoNames lists and the regional
+    variants ("nl-BE", "fr-BE"); not the foreign languages it adds ("el-GR,en,fr")."""
     table: dict[str, set[str]] = {}
     for code, v in countries.items():
         if code in europe:
-            for lang in (v.get("languages") or "").split(","):
-                if lang:
+            langs = [lang for lang in (v.get("languages") or "").split(",") if lang]
+            for n, lang in enumerate(langs):
+                if n == 0 or lang.endswith("-" + code):
                     table.setdefault(lang.split("-")[0], set()).add(code)
     return {k: frozenset(v) for k, v in table.items()}
 
@@ -468,7 +473,10 @@ class Gazetteer:
         votes: Counter[str] = Counter()
         for tok in tokens[:300]:
             votes.update(self._function_words.get(tok.folded, ()))
-        return votes.most_common(1)[0][0] if votes else "en"
+        best = votes.most_common(2)
+        if not best or best[0][1] < 2 or (len(best) > 1 and best[1][1] == best[0][1]):
+            return ""  # unknown: any language's endings, English common words
+        return best[0][0]
 
     def _gap(self, p: _Passage, i: int) -> str:
         """The text between token i-1 and token i."""
@@ -597,6 +605,11 @@ class Gazetteer:
             return False
         if tok.folded in self._ix.countries or self._tier(tok.folded, p.language) is not None:
             return False
+        unknown = not p.language
+        if unknown and tok.folded in self._ix.common_any:
+            return False
+        if (unknown or p.language in _NOUN_CAPITALISING) and len(tok.folded) > 9:
+            return False  # a German compound noun ("Integrationspolitik"), not a surname
         if p.language != "en" and self._ix.common["en"].get(tok.folded) is not None:
             return False  # English words in other languages' texts: "Task Force", "Hub"
         # First names are often also some village's name; a real town neighbour is big.
@@ -659,8 +672,8 @@ class Gazetteer:
             return True
         if tier == 0:
             return False  # "Most", "Este", "Como", "Die": function words
-        if m.cued and ref & 1:
-            return True  # "the city of Nice", "Nokian kaupunki"
+        if m.cued and (ref & 1 or tier == 2):
+            return True  # "the city of Nice", "Nokian kaupunki", "la ville de Malines"
         if pop < BIG_CITY_POP or cc not in self._ix.europe:
             return False  # a village called "Forest", "Start" or "Police"
         if tier == 2:
