@@ -85,12 +85,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, **common)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.openapi = lambda: _openapi_with_limits(app, settings)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
     return app
+
+
+def _openapi_with_limits(app: FastAPI, settings: Settings) -> dict:
+    """The generated schema, with this server's limits (max_k, query length...) written in."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    schema = get_openapi(title=app.title, version=app.version, summary=app.summary, description=app.description,
+                         routes=app.routes)
+    limits = {"k": {"maximum": settings.max_k}, "q": {"maxLength": settings.max_query_chars}}
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter.get("name") in limits:
+                    parameter.get("schema", {}).update(limits[parameter["name"]])
+    request = schema.get("components", {}).get("schemas", {}).get("RecommendRequest", {}).get("properties", {})
+    if "k" in request:
+        request["k"]["maximum"] = settings.max_k
+    if "needs" in request:
+        request["needs"]["maxLength"] = min(request["needs"].get("maxLength", settings.max_needs_chars), settings.max_needs_chars)
+    app.openapi_schema = schema
+    return schema
 
 
 # -- errors ----------------------------------------------------------------------------
