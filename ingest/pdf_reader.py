@@ -153,11 +153,14 @@ class _Worker:
         None when the request could not even be sent (the worker had died while idle):
         the file was not tried, so the caller can safely try another worker.
         """
+        stdin = self.proc.stdin
+        if stdin is None or self.proc.poll() is not None:
+            self.kill()
+            return None
         try:
-            assert self.proc.stdin is not None and self.proc.poll() is None
-            self.proc.stdin.write(json.dumps(request).encode() + b"\n")
-            self.proc.stdin.flush()
-        except (AssertionError, OSError, ValueError):
+            stdin.write(json.dumps(request).encode() + b"\n")
+            stdin.flush()
+        except (OSError, ValueError):  # broken pipe, or a pipe closed by kill()
             self.kill()
             return None
         line = self._read_line(time.monotonic() + wait_s)
@@ -250,7 +253,13 @@ class _Pool:
             worker.close()
 
     def forget(self) -> None:
-        """In a forked copy of the caller: the workers belong to the parent, leave them."""
+        """In a forked copy of the caller: the workers belong to the parent, leave them.
+
+        Only this copy's ends of their pipes are closed, so that a worker still sees
+        end of input when the parent goes.
+        """
+        for worker in self._idle:
+            worker._close_pipes()
         self._idle = []
         self._lock = threading.Lock()
 
@@ -417,7 +426,7 @@ def _limit_resources(memory_mb: int, timeout_s: float) -> None:
     _lower_limit(resource.RLIMIT_AS, memory_mb * _MB, memory_mb * _MB)
     # SIGXCPU at the soft limit, SIGKILL at the hard one; the worker's deadline normally
     # strikes first, this only matters if the worker itself is gone.
-    cpu_s = int(timeout_s) + 5
+    cpu_s = int(min(timeout_s, 86_400)) + 5  # an "infinite" timeout still gets a backstop
     _lower_limit(resource.RLIMIT_CPU, cpu_s, cpu_s + 5)
     _lower_limit(resource.RLIMIT_CORE, 0, 0)  # a crash must not leave a core file behind
 

@@ -43,7 +43,7 @@ def _fix_characters(text: str) -> str:
 _EDGE_LINES = 2  # headers and footers live in the first and last two lines of a page
 _PAGE_NUMBER_RE = re.compile(
     r"^[-–—(\[]?\s*(?:page|pag|pág|p|seite|s|página|pagina|sivu|σελίδα|σελ|strona|str|sida|blz)?\.?\s*"
-    r"(\d{1,4})(?:\s*(?:/|of|von|de|di|sur|z|av|van|από|/)\s*\d{1,4})?\s*[-–—)\]]?$",
+    r"(\d{1,4})(?:\s*(?:/|of|von|de|di|sur|z|av|van|από)\s*\d{1,4})?\s*[-–—)\]]?$",
     re.IGNORECASE,
 )
 
@@ -168,10 +168,9 @@ def _keeps_hyphen(before: str, fragment: str, after: str, vocabulary: set[str]) 
 
 def _rejoin(line: str, next_line: str, vocabulary: set[str]) -> tuple[str, str] | None:
     """Move the rest of a word broken at the end of ``line`` up from ``next_line``."""
-    if line.endswith(_SOFT_HYPHEN):  # the typesetter said so: always one word
-        token, _, rest = next_line.lstrip().partition(" ")
-        return line[:-1] + token, rest
     token, _, rest = next_line.lstrip().partition(" ")
+    if line.endswith(_SOFT_HYPHEN):  # the typesetter said so: always one word
+        return line[:-1] + token, rest
     if not token:
         return None
     if _OPEN_URL_RE.search(line):

@@ -267,3 +267,13 @@ def test_threads_read_at_the_same_time_with_the_same_results() -> None:
     for thread in threads:
         thread.join()
     assert together == alone
+
+
+def test_forked_caller_does_not_share_the_parents_workers() -> None:
+    read_pdf(CORPUS / "002-vienna-en.pdf")  # the parent has an idle worker now
+    pid = os.fork()
+    if pid == 0:
+        ok = not pdf_reader._POOL._idle and read_pdf(CORPUS / "003-vienna-en.pdf").pages[0]
+        os._exit(0 if ok else 1)
+    assert os.waitpid(pid, 0)[1] == 0
+    assert read_pdf(CORPUS / "039-athens-el.pdf").pages[0]
