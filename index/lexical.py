@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from index.filters import Filters
+from index.stopwords import STOPWORDS
 from index.store import Store
 
 # Words of two letters or more in any script; FTS5 operators and punctuation are dropped.
@@ -13,8 +14,8 @@ _WEIGHTS = "1.0, 0.3"
 
 
 def fts_query(text: str) -> str | None:
-    """Any of the query's words, each quoted: a user's text never becomes FTS syntax."""
-    words = sorted(set(w.lower() for w in _WORD.findall(text)))
+    """Any of the query's content words, each quoted: a user's text never becomes FTS syntax."""
+    words = sorted(set(w.lower() for w in _WORD.findall(text)) - STOPWORDS)
     return " OR ".join(f'"{w}"' for w in words) if words else None
 
 

@@ -14,6 +14,7 @@ from ingest.text import clean_pages, split_passages
 from ingest.topics import assign_topics, normalise_topic
 
 NO_TEXT = "no text layer — scanned?"
+TITLE_WORDS = 14  # a title made up from the text: its first paragraph, cut short
 # A document topic must be carried by this share of its passages (or by the catalogue).
 DOCUMENT_TOPIC_SHARE = 0.25
 
@@ -45,10 +46,10 @@ def _title(pages: list[str], metadata_title: str | None, path: Path) -> str:
     if metadata_title and len(metadata_title.split()) >= 2 and not metadata_title.lower().endswith((".doc", ".docx", ".pdf")):
         return metadata_title.strip()
     for page in pages:
-        for line in page.splitlines():
-            line = re.sub(r"^\d+\s+", "", line.strip())  # a page number glued to the first line
-            if len(line.split()) >= 3:
-                return line[:200]
+        for paragraph in page.splitlines():
+            words = re.sub(r"^\d+\s+", "", paragraph.strip()).split()  # a page number glued to the first line
+            if len(words) >= 3:
+                return " ".join(words[:TITLE_WORDS]) + (" …" if len(words) > TITLE_WORDS else "")
     return path.stem
 
 

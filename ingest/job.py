@@ -100,7 +100,9 @@ def ingest_file(library: Library, path: Path, entry: CatalogueEntry | None = Non
         shutil.copyfile(path, stored)
     embedded = library.embedding_work_needed(doc)
     document_id = library.write(doc)
-    warnings = list(pdf.warnings) + ([NO_TEXT] if doc.status == "no_text" else [])
+    warnings = list(pdf.warnings)
+    if doc.status == "no_text" and not any("no text layer" in w for w in warnings):
+        warnings.append(NO_TEXT)
     return FileOutcome(
         source, "updated" if existing is not None else "added", id=document_id, title=doc.title,
         language=doc.language, pages=doc.pages, passages=len(doc.passages), embedded=embedded, warnings=warnings,

@@ -58,9 +58,17 @@ def recommendation_runs(library: Library, cases: list[dict]) -> tuple[dict, dict
     return mentors, practices
 
 
+def _gazetteer_name(name: str) -> str:
+    """Labels use everyday spellings ("Ghent"); answers use the gazetteer's ("Gent")."""
+    from ingest.cities import Gazetteer
+
+    city = Gazetteer.load().resolve(name)
+    return city.name if city else name
+
+
 def evaluate_recommendations(library: Library, cases: list[dict]) -> str:
     mentors, practices = recommendation_runs(library, cases)
-    mentor_qrels = ev.mentor_qrels(cases)
+    mentor_qrels = ev.mentor_qrels(cases, canonical=_gazetteer_name)
     practice_qrels = ev.practice_qrels(cases)
     groups = ev.language_groups(cases)
     rows: dict[str, dict[str, float]] = {}
