@@ -202,6 +202,9 @@ def _save_index(index: _Index, path: Path) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for stale in path.parent.glob("gazetteer-*.pickle"):  # older data or versions
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # read-only home: keep the in-memory index only
 
