@@ -128,7 +128,8 @@ def _describe(error: dict) -> str:
     if where not in ("query", "path", "header"):
         name = ".".join(loc)
     if error.get("type") == "extra_forbidden":
-        return f"unknown {kind} '{name}'"
+        msg = str(error.get("msg", ""))
+        return msg if msg.startswith("unknown") else f"unknown {kind} '{name}'"
     return f"{kind} '{name}': {error.get('msg', 'invalid')}" if name else str(error.get("msg", "invalid"))
 
 

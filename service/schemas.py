@@ -32,12 +32,17 @@ class Health(BaseModel):
 # -- search ---------------------------------------------------------------------------
 
 
-class TranslationRef(BaseModel):
+class LanguageVersion(BaseModel):
+    """Another language version (translation) of the same publication."""
+
     document_id: int
     source: str
     title: str
     language: str | None
-    score: float | None = None
+
+
+class TranslationRef(LanguageVersion):
+    score: float = Field(description="how closely the two documents align, passage by passage")
 
 
 class SearchHit(BaseModel):
@@ -53,7 +58,7 @@ class SearchHit(BaseModel):
     matched_passages: int
     cities: list[str]
     topics: list[str]
-    translations: list[TranslationRef]
+    translations: list[LanguageVersion]
 
 
 class SearchFilters(BaseModel):

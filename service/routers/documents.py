@@ -200,7 +200,7 @@ def upload_documents(
     )] = None,
 ) -> IngestResponse:
     if len(files) > settings.max_files_per_upload:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        raise HTTPException(413,
                             detail=f"too many files: {len(files)} (at most {settings.max_files_per_upload} per upload)")
     sources: list[str] = []
     for index, upload in enumerate(files):
