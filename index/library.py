@@ -12,6 +12,7 @@ import numpy as np
 
 from index.dense import DenseIndex
 from index.embedders import Embedder, make_embedder
+from index.rerank import LanguageCentroids
 from index.search import Searcher
 from index.similarity import document_centroids, find_translations
 from index.store import Store, text_hash
@@ -29,6 +30,7 @@ class Library:
         self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         self.store.check_embedder(self.embedder.identifier, self.embedder.dimension)
         self._dense = DenseIndex.load_or_rebuild(self.store)
+        self._centroids: LanguageCentroids | None = None
         self._refresh_lock = threading.Lock()
 
     @property
@@ -41,8 +43,16 @@ class Library:
         return self._dense
 
     @property
+    def centroids(self) -> LanguageCentroids:
+        """Per-language centroids of the passage vectors, recomputed when the library changes."""
+        current = self._centroids
+        if current is None or current.generation != self.store.generation:
+            current = self._centroids = LanguageCentroids.from_store(self.store)
+        return current
+
+    @property
     def searcher(self) -> Searcher:
-        return Searcher(self.store, self.embedder, self.dense)
+        return Searcher(self.store, self.embedder, self.dense, self.centroids)
 
     # -- writes ----------------------------------------------------------------
 
