@@ -23,10 +23,11 @@ from index.search import snippet_of
 from ingest.topics import assign_topics
 
 PASSAGES_PER_NEED = 80
+RELEVANCE_HALF_LIFE = 10.0
 MAX_NEEDS = 8
 # A need counts as answered by a practice or city when its normalised relevance reaches this.
 ANSWERED = 0.5
-MENTOR_WEIGHTS = {"relevance": 0.55, "coverage": 0.25, "mentoring": 0.12, "context": 0.08}
+MENTOR_WEIGHTS = {"relevance": 0.61, "coverage": 0.25, "mentoring": 0.06, "context": 0.08}
 
 
 class MenteeProfile(BaseModel):
@@ -153,9 +154,17 @@ def retrieve(library: Library, needs: list[str]) -> list[list[Hit]]:
     per_need = []
     for need, vector in zip(needs, vectors):
         hits = searcher.search_passages(need, PASSAGES_PER_NEED, query_vector=vector)
-        top = hits[0].score if hits else 1.0
-        per_need.append([Hit(h.passage_id, h.document_id, h.score / top) for h in hits])
+        per_need.append([Hit(h.passage_id, h.document_id, rank_relevance(rank)) for rank, h in enumerate(hits)])
     return per_need
+
+
+def rank_relevance(rank: int) -> float:
+    """1 for the best passage, halving every RELEVANCE_HALF_LIFE ranks.
+
+    Fused scores are flat (the 10th passage scores 0.55 of the first), which would let
+    every city "answer" every need; a steep decay keeps the evidence to the best passages.
+    """
+    return 0.5 ** (rank / RELEVANCE_HALF_LIFE)
 
 
 def passage_facts(library: Library, passage_ids: set[int]) -> dict[int, PassageFacts]:
@@ -314,13 +323,15 @@ def _practice_reason(needs: list[str], answered: list[int], practice: PracticeRo
 # -- mentors -------------------------------------------------------------------------
 
 # Evidence from a passage that merely names a city counts less than evidence from the city's own practice.
-MENTION_DISCOUNT = 0.8
+MENTION_DISCOUNT = 0.5
+MAX_CITIES_NAMED = 3
 
 
 def _cities_of(facts: PassageFacts, practices: dict[int, PracticeRow]) -> list[tuple[int, float]]:
     owners = {practices[p].geonameid: 1.0 for p in facts.practice_ids if p in practices and practices[p].geonameid}
-    for city in facts.city_ids:
-        owners.setdefault(city, MENTION_DISCOUNT)
+    if len(facts.city_ids) <= MAX_CITIES_NAMED:  # a passage listing many cities is no evidence for any
+        for city in facts.city_ids:
+            owners.setdefault(city, MENTION_DISCOUNT)
     return sorted(owners.items())
 
 
@@ -328,7 +339,7 @@ def score_mentors(
     library: Library, needs: list[str], per_need: list[list[Hit]], facts: dict[int, PassageFacts],
     practices: dict[int, PracticeRow], mentee: MenteeContext, k: int,
 ) -> list[MentorCard]:
-    """score = 0.55 relevance + 0.25 coverage + 0.12 mentoring experience + 0.08 context fit.
+    """score = 0.61 relevance + 0.25 coverage + 0.06 mentoring experience + 0.08 context fit.
 
     relevance: the mean over needs of the city's best evidence (0 to 1);
     coverage: the share of needs the city answers (evidence ≥ 0.5);
