@@ -20,7 +20,7 @@
     return el;
   }
   function append(el, children) {
-    for (const child of children.flat(Infinity)) {
+    for (const child of [children].flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       el.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -133,8 +133,7 @@
         h("p", { class: "need" }, h("span", { class: "label" }, "Need: "), ev.need),
         h("p", { class: "answer" },
           h("span", { class: "arrow", "aria-hidden": "true" }, "→ "),
-          ev.practice ? h("strong", {}, ev.practice) : null,
-          ev.practice ? " in " : null,
+          ev.practice && ev.practice !== ev.title ? [h("strong", {}, ev.practice), " in "] : null,
           h("a", { href: docHref(ev.document_id, ev.page) }, ev.title), " ",
           pageLink(ev.document_id, ev.page, ev.title)),
         quote(ev.snippet))));
@@ -193,7 +192,9 @@
     $(id).addEventListener("change", () => { if ($("q").value.trim()) searchForm.requestSubmit(); });
   }
 
+  let searchRun = 0;  // only the latest search may fill the page
   async function runSearch(params) {
+    const run = ++searchRun;
     $("q").value = params.get("q") || "";
     for (const [name, id] of FILTERS) $(id).value = params.get(name) || "";
     const list = clear($("search-results"));
@@ -205,13 +206,15 @@
     for (const [key, value] of params) query.set(key, value);
     try {
       const answer = await api("/search?" + query.toString());
+      if (run !== searchRun) return;
+      clear(list);
       const n = answer.results.length;
       setStatus(status, n ? `${n} document${n === 1 ? "" : "s"} found.` : "Nothing found. Try other words or fewer filters.");
       answer.results.forEach((r) => list.append(resultCard(r)));
     } catch (error) {
-      setStatus(status, error.message, "error");
+      if (run === searchRun) setStatus(status, error.message, "error");
     } finally {
-      list.removeAttribute("aria-busy");
+      if (run === searchRun) list.removeAttribute("aria-busy");
     }
   }
 
@@ -238,12 +241,14 @@
   // =============================================================================================
   const PAGE = 25;
   async function showDocuments(params) {
+    const run = ++viewRun;
     const offset = Math.max(0, parseInt(params.get("offset") || "0", 10) || 0);
     const list = clear($("document-list"));
     const status = $("documents-status");
     setStatus(status, "Loading…", "busy");
     try {
       const page = await api(`/documents?offset=${offset}&limit=${PAGE}`);
+      if (run !== viewRun) return;
       setStatus(status, page.total ? `Documents ${offset + 1}–${offset + page.items.length} of ${page.total}.`
         : "The library is empty.");
       page.items.forEach((d) => list.append(h("li", {},
@@ -261,13 +266,16 @@
   // =============================================================================================
   // (c) one document
   // =============================================================================================
+  let viewRun = 0;  // a slow answer for a page already left is dropped
   async function showDocument(id, params) {
+    const run = ++viewRun;
     const box = clear($("document"));
     const status = $("document-status");
     const page = parseInt(params.get("page") || "", 10) || null;
     setStatus(status, "Loading…", "busy");
     try {
       const doc = await api(`/documents/${idOf(id)}`);
+      if (run !== viewRun) return;
       setStatus(status, "");
       document.title = `${doc.title} — Praxis`;
       const facts = [
@@ -304,6 +312,7 @@
         section("Similar documents", "similar", h("p", { class: "meta" }, "Loading…")),
       ]);
       const similar = await api(`/documents/${idOf(id)}/similar?k=6`);
+      if (run !== viewRun) return;
       const target = clear($("section-similar"));
       append(target, similar.similar.length
         ? h("ul", {}, similar.similar.map((s) => h("li", {},
@@ -324,11 +333,13 @@
   // a city
   // =============================================================================================
   async function showCity(name) {
+    const run = ++viewRun;
     const box = clear($("city"));
     const status = $("city-status");
     setStatus(status, "Loading…", "busy");
     try {
       const city = await api(`/cities/${encodeURIComponent(name)}`);
+      if (run !== viewRun) return;
       setStatus(status, "");
       document.title = `${city.name} — Praxis`;
       append(box, [
@@ -351,7 +362,7 @@
           ? h("ul", {}, city.documents.map((d) => h("li", {},
               h("a", { href: docHref(d.document_id) }, d.title),
               ` (${languageName(d.language)}${d.year ? ", " + d.year : ""})`,
-              d.role ? h("span", { class: "role" }, d.role) : null)))
+              d.role ? h("span", { class: "role role-" + d.role.replace(/[^a-z-]/gi, "") }, d.role) : null)))
           : h("p", { class: "meta" }, "No document about this city.")),
       ]);
     } catch (error) {
