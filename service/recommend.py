@@ -108,6 +108,7 @@ class Recommendation(BaseModel):
 
 # -- needs ------------------------------------------------------------------------
 
+_NUMBER = re.compile(r"\d")
 _SPLIT = re.compile(r"(?:\r?\n)+|;|(?<=[.!?;])\s+(?=[^\s\d])|\s+[•·▪\-–]\s+")
 
 
@@ -117,9 +118,8 @@ def split_needs(text: str) -> list[str]:
     parts = [p for p in parts if len(p.split()) >= 2]
     if not parts:
         return [text.strip()]
-    topical = [p for p in parts if assign_topics(p)]
-    # "We are a town of 20,000 near Athens" is context, not a need, when other parts name needs.
-    needs = topical if topical else parts
+    # "We are a town of 20,000 near Athens" is context, not a need: a number and no topic.
+    needs = [p for p in parts if assign_topics(p) or not _NUMBER.search(p)] or parts
     while len(needs) > MAX_NEEDS:  # merge the two shortest neighbours
         i = min(range(len(needs) - 1), key=lambda j: len(needs[j]) + len(needs[j + 1]))
         needs[i : i + 2] = [needs[i] + " " + needs[i + 1]]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.cities import Gazetteer
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 BAD = ROOT / "tests" / "data" / "bad"
@@ -69,10 +71,14 @@ def test_cities_named_in_the_seeds_are_found(seeds_and_bad: tuple[Path, dict, fl
             "SELECT c.name FROM document_cities dc JOIN cities c USING (geonameid) JOIN documents d ON d.id = dc.document_id "
             "WHERE d.source = ?", (source,))
     }
-    assert {"Stuttgart", "Dublin"} <= cities_of("clip-info-sheet-en.pdf")
-    assert {"Stuttgart", "Dublin"} <= cities_of("clip-info-sheet-sv.pdf")
-    assert {"Livadeia", "Capaci", "Fuenlabrada", "Jelgava"} <= cities_of("inclucities-overview-el.pdf")
-    assert {"Tampere", "Lublin", "Vienna", "Munich", "Berlin"} <= cities_of("eurocities-integration-at-local-level-2016-en.pdf")
+    gazetteer = Gazetteer.load()
+    named = lambda *names: {gazetteer.resolve(n).name for n in names}  # noqa: E731  (GeoNames spelling)
+    assert named("Stuttgart", "Dublin") <= cities_of("clip-info-sheet-en.pdf")
+    assert named("Stuttgart", "Dublin") <= cities_of("clip-info-sheet-sv.pdf")
+    assert named("Livadeia", "Capaci", "Fuenlabrada", "Jelgava") <= cities_of("inclucities-overview-el.pdf")
+    assert named("Tampere", "Lublin", "Vienna", "Munich", "Berlin") <= cities_of(
+        "eurocities-integration-at-local-level-2016-en.pdf"
+    )
 
 
 def test_bad_files_get_their_expected_outcomes(seeds_and_bad: tuple[Path, dict, float]) -> None:
@@ -127,7 +133,9 @@ def test_catalogue_metadata_overrides_inference(tmp_path: Path) -> None:
     assert report["added"][0]["title"] == "Catalogued title"
     conn = sqlite3.connect(data / "praxis.sqlite3")
     roles = dict(conn.execute("SELECT c.name, dc.role FROM document_cities dc JOIN cities c USING (geonameid)").fetchall())
-    assert roles["Fuenlabrada"] == "mentor" and roles["Livadeia"] == "mentee"
+    gazetteer = Gazetteer.load()
+    assert roles[gazetteer.resolve("Fuenlabrada").name] == "mentor"
+    assert roles[gazetteer.resolve("Livadeia").name] == "mentee"
     assert conn.execute("SELECT year, network FROM documents").fetchone() == (2021, "IncluCities")
 
 
