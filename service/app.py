@@ -54,7 +54,11 @@ def _open_library(settings: Settings):
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings: Settings = app.state.settings
-    app.state.library = await run_in_threadpool(_open_library, settings)
+    try:
+        app.state.library = await run_in_threadpool(_open_library, settings)
+    except Exception as error:
+        log.error("cannot open the library in %s: %s", settings.data, error)
+        raise
     app.state.writer_lock = threading.Lock()
     log.info("library %s open: %s", settings.data, app.state.library.store.counts())
     yield

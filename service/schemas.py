@@ -164,15 +164,20 @@ class SimilarResponse(BaseModel):
 # -- writes ----------------------------------------------------------------------------------
 
 
-class IngestedFile(BaseModel):
-    id: int | None = None
+class UnchangedFile(BaseModel):
+    """Already in the library with the same content: nothing was done."""
+
+    id: int
     source: str
-    title: str | None = None
-    language: str | None = None
-    pages: int | None = None
-    passages: int | None = None
-    embedded: int | None = None
-    warnings: list[str] | None = None
+    title: str
+
+
+class IngestedFile(UnchangedFile):
+    language: str | None
+    pages: int
+    passages: int
+    embedded: int = Field(description="passages that needed the model (the rest were known by content hash)")
+    warnings: list[str]
 
 
 class FailedFile(BaseModel):
@@ -185,7 +190,7 @@ class IngestResponse(BaseModel):
 
     added: list[IngestedFile]
     updated: list[IngestedFile]
-    unchanged: list[IngestedFile]
+    unchanged: list[UnchangedFile]
     failed: list[FailedFile]
 
 

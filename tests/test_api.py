@@ -322,6 +322,9 @@ def test_upload_search_and_delete(writer):
     assert set(report) == {"added", "updated", "unchanged", "failed"}
     assert [a["source"] for a in report["added"]] == ["018-barcelona-en.pdf"]
     added = report["added"][0]
+    from ingest.job import FileOutcome  # the same fields as `praxis ingest --json`
+
+    assert set(added) == set(FileOutcome("x", "added", id=1, pages=1, passages=1).as_dict())
     assert added["title"] == catalogue["title"] and added["pages"] == 1 and added["passages"] > 0
     assert report["failed"] == [{"source": "notes.pdf", "error": report["failed"][0]["error"]}]
     assert "not a PDF" in report["failed"][0]["error"]
@@ -334,7 +337,8 @@ def test_upload_search_and_delete(writer):
     assert writer.get(f"/documents/{added['id']}/file").content == good
 
     again = writer.post("/documents", files={"files": ("018-barcelona-en.pdf", good)}, headers=KEY).json()
-    assert [u["id"] for u in again["unchanged"]] == [added["id"]] and not again["added"]
+    assert again["unchanged"] == [{"id": added["id"], "source": "018-barcelona-en.pdf", "title": added["title"]}]
+    assert not again["added"]
 
     deleted = writer.delete(f"/documents/{added['id']}", headers=KEY)
     assert deleted.status_code == 200 and deleted.json()["deleted"] == added["id"]
