@@ -13,14 +13,19 @@ def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:
     store = Store(data_dir)
     embedder = make_embedder(spec)
     rows = store.conn.execute(
-        "SELECT p.text, d.title FROM passages p JOIN documents d ON d.id = p.document_id ORDER BY p.id"
+        "SELECT p.id, p.text, d.title FROM passages p JOIN documents d ON d.id = p.document_id ORDER BY p.id"
     ).fetchall()
-    inputs = {text_hash(embedding_input(r["title"], r["text"])): embedding_input(r["title"], r["text"]) for r in rows}
+    passage_hashes: dict[int, str] = {}
+    inputs: dict[str, str] = {}
+    for row in rows:
+        text = embedding_input(row["title"], row["text"])
+        passage_hashes[row["id"]] = text_hash(text)
+        inputs[passage_hashes[row["id"]]] = text
     hashes = list(inputs)
     vectors = {}
     for start in range(0, len(hashes), batch):
         chunk = hashes[start : start + batch]
         vectors.update(zip(chunk, embedder.encode_passages([inputs[h] for h in chunk])))
-    store.replace_all_vectors(embedder.identifier, embedder.dimension, vectors)
+    store.replace_all_vectors(embedder.identifier, embedder.dimension, passage_hashes, vectors)
     DenseIndex.rebuild(store)
     return len(rows)

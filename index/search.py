@@ -21,7 +21,7 @@ from index.store import Store
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 10  # lower than the usual 60: the first ranks of each list matter most here (measured)
-LEXICAL_WEIGHT = 0.35  # BM25 cannot cross languages: its votes count less than the dense ones
+LEXICAL_WEIGHT = 0.15  # BM25 cannot cross languages: its votes count less than the dense ones
 MMR_LAMBDA = 0.75  # relevance vs. novelty when choosing the next document
 
 

@@ -205,9 +205,12 @@ class Store:
                 [(min(a, b), max(a, b), s) for a, b, s in pairs],
             )
 
-    def replace_all_vectors(self, identifier: str, dimension: int, vectors: dict[str, np.ndarray]) -> None:
-        """Swap the whole vector space at once (re-embedding with another model)."""
+    def replace_all_vectors(
+        self, identifier: str, dimension: int, passage_hashes: dict[int, str], vectors: dict[str, np.ndarray]
+    ) -> None:
+        """Swap the whole vector space at once (re-embedding with another model or input)."""
         with self.transaction() as conn:
+            conn.executemany("UPDATE passages SET text_hash = ? WHERE id = ?", [(h, pid) for pid, h in passage_hashes.items()])
             conn.execute("DELETE FROM embeddings")
             conn.executemany("INSERT INTO embeddings VALUES (?, ?)", [(h, vector_to_blob(v)) for h, v in vectors.items()])
             conn.execute("INSERT OR REPLACE INTO meta VALUES('embedder', ?)", (identifier,))
