@@ -89,6 +89,12 @@ def test_mentee_form_gives_practices_and_mentors_with_evidence(open_page, http):
     assert link.inner_text() == f"p. {evidence['page']}"
     assert link.get_attribute("href") == f"/documents/{evidence['document_id']}/file#page={evidence['page']}"
     assert http.get(link.get_attribute("href").split("#")[0]).headers["content-type"] == "application/pdf"
+    with page.context.expect_page() as opened:
+        link.click()  # click 2: the PDF, at the evidence's page, in a new tab
+    pdf_tab = opened.value
+    pdf_tab.wait_for_load_state()
+    assert pdf_tab.url.endswith(f"/documents/{evidence['document_id']}/file#page={evidence['page']}")
+    pdf_tab.close()
 
     # A practice card: title, city, quoted passage, topics, the needs it answers, reason, link to the document view.
     card = page.locator("#practice-list li.card").first
