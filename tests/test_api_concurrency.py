@@ -24,7 +24,13 @@ QUERIES = [
 
 
 def result_ids(response: httpx.Response) -> frozenset[int]:
-    return frozenset(r["document_id"] for r in response.json()["results"])
+    """The publications found, each named by its lowest document id among its language versions.
+
+    Every query's filter leaves fewer candidates than k, so all of them come back whatever the
+    scores; which language version represents a publication may change with corpus statistics.
+    """
+    return frozenset(min([r["document_id"], *(t["document_id"] for t in r["translations"])])
+                     for r in response.json()["results"])
 
 
 def test_searches_keep_working_during_an_upload(small_library, start_server, tmp_path, uploadable_files, api_key):
@@ -34,7 +40,7 @@ def test_searches_keep_working_during_an_upload(small_library, start_server, tmp
     with httpx.Client(base_url=server.url, timeout=60) as client:
         baseline = [result_ids(client.get("/search", params=q)) for q in QUERIES]
         documents_before = client.get("/health").json()["documents"]
-    assert all(baseline), "every query should find something in the small library"
+    assert all(0 < len(found) < 10 for found in baseline), "each query finds all of its few candidates"
 
     upload: dict[str, object] = {}
 
