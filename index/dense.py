@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import faiss
@@ -25,6 +26,8 @@ class DenseIndex:
     def __init__(self, index: faiss.Index, generation: int) -> None:
         self._index = index
         self.generation = generation
+        # faiss releases the GIL while it searches: a write must not change the index under a reader.
+        self._lock = threading.Lock()
 
     @property
     def size(self) -> int:
@@ -39,11 +42,12 @@ class DenseIndex:
 
     def update(self, removed: list[int], added: list[int], vectors: np.ndarray, generation: int) -> None:
         """Follow one committed write without rebuilding from SQLite."""
-        if removed:
-            self._index.remove_ids(faiss.IDSelectorBatch(np.asarray(removed, dtype=np.int64)))
-        if added:
-            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(added, dtype=np.int64))
-        self.generation = generation
+        with self._lock:
+            if removed:
+                self._index.remove_ids(faiss.IDSelectorBatch(np.asarray(removed, dtype=np.int64)))
+            if added:
+                self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(added, dtype=np.int64))
+            self.generation = generation
 
     def search(self, query: np.ndarray, k: int, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top k (passage id, cosine); `allowed_ids` restricts the search inside faiss."""
@@ -58,11 +62,15 @@ class DenseIndex:
             params = faiss.SearchParameters(sel=selector)
             k = min(k, len(allowed_ids))
         k = min(k, self.size)
-        scores, ids = self._index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k, params=params)
+        with self._lock:
+            scores, ids = self._index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def vectors(self, ids: list[int]) -> np.ndarray:
-        return np.vstack([self._index.reconstruct(int(i)) for i in ids]) if ids else np.zeros((0, self._index.d), np.float32)
+        if not ids:
+            return np.zeros((0, self._index.d), np.float32)
+        with self._lock:
+            return np.vstack([self._index.reconstruct(int(i)) for i in ids])
 
     # -- persistence ----------------------------------------------------------
 
@@ -78,7 +86,8 @@ class DenseIndex:
         handle, temp = tempfile.mkstemp(dir=directory, prefix=".writing-", suffix=".faiss")
         os.close(handle)
         try:
-            faiss.write_index(self._index, temp)
+            with self._lock:
+                faiss.write_index(self._index, temp)
             with open(temp, "rb") as f:
                 os.fsync(f.fileno())
             os.replace(temp, target)

@@ -23,9 +23,12 @@ def build_document(path: Path, sha256: str, pdf: PdfText, entry: CatalogueEntry 
     pages = clean_pages(pdf.pages)
     passages = [Passage(text, start, end) for text, start, end in split_passages(pages)]
     gazetteer = Gazetteer.load()
+    mentions: Counter[int] = Counter()
     for passage in passages:
         passage.language = detect_language(passage.text)
-        passage.cities = [city for city, _count in gazetteer.find_cities(passage.text, passage.language)]
+        found = gazetteer.find_cities(passage.text, passage.language)
+        passage.cities = [city for city, _count in found]
+        mentions.update({city.geonameid: count for city, count in found})
         passage.topics = assign_topics(passage.text, passage.language)
     language = document_language([(p.text, p.language) for p in passages])
     doc = Document(
@@ -33,10 +36,11 @@ def build_document(path: Path, sha256: str, pdf: PdfText, entry: CatalogueEntry 
         title=_title(pages, pdf.title, path), language=language,
         status="indexed" if passages else "no_text", passages=passages,
     )
-    doc.cities = _document_cities(doc, gazetteer)
+    doc.cities = _document_cities(passages, mentions)
     doc.topics = _document_topics(passages)
     if entry is not None:
         apply_catalogue(doc, entry, gazetteer)
+    _merge_namesakes(doc, gazetteer)
     doc.practices = extract_practices(doc)
     return doc
 
@@ -53,15 +57,34 @@ def _title(pages: list[str], metadata_title: str | None, path: Path) -> str:
     return path.stem
 
 
-def _document_cities(doc: Document, gazetteer: Gazetteer) -> list[CityRole]:
-    counts: Counter[int] = Counter()
-    by_id = {}
+def _document_cities(passages: list[Passage], mentions: Counter[int]) -> list[CityRole]:
+    by_id = {city.geonameid: city for p in passages for city in p.cities}
+    ordered = sorted(by_id, key=lambda gid: (-mentions[gid], by_id[gid].name))
+    return [CityRole(by_id[gid], None, "text", mentions[gid]) for gid in ordered]
+
+
+def _merge_namesakes(doc: Document, gazetteer: Gazetteer) -> None:
+    """One town read as two: "Livadia" alone resolves to Cyprus, while the document is about
+    Livadeia in Greece. A city whose name, read in another named city's country, *is* that
+    city becomes it (the catalogue's and the better attested city win)."""
+    rank = {c.city.geonameid: (c.source != "catalogue", -c.mentions) for c in doc.cities}
+    countries = {c.city.country for c in doc.cities}
+    merged: dict[int, CityRole] = {}
+    for role in sorted(doc.cities, key=lambda c: rank[c.city.geonameid], reverse=True):
+        for country in sorted(countries - {role.city.country}):
+            twin = gazetteer.resolve(role.city.name, country)
+            target = next((c for c in doc.cities if twin and c.city.geonameid == twin.geonameid), None)
+            if target is not None and target.city.geonameid not in merged:
+                merged[role.city.geonameid] = target
+                target.mentions += role.mentions
+                target.role = target.role or role.role
+                break
+    if not merged:
+        return
+    doc.cities = [c for c in doc.cities if c.city.geonameid not in merged]
     for passage in doc.passages:
-        for city, mentions in gazetteer.find_cities(passage.text, passage.language):
-            counts[city.geonameid] += mentions
-            by_id[city.geonameid] = city
-    ordered = sorted(counts, key=lambda gid: (-counts[gid], by_id[gid].name))
-    return [CityRole(by_id[gid], None, "text", counts[gid]) for gid in ordered]
+        cities = [merged[c.geonameid].city if c.geonameid in merged else c for c in passage.cities]
+        passage.cities = list({c.geonameid: c for c in cities}.values())
 
 
 def _document_topics(passages: list[Passage]) -> list[str]:

@@ -76,7 +76,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest_file(library: Library, path: Path, entry: CatalogueEntry | None = None, source: str | None = None) -> FileOutcome:
+def ingest_file(
+    library: Library, path: Path, entry: CatalogueEntry | None = None, source: str | None = None, max_pages: int = 5000
+) -> FileOutcome:
     """Add one file to the library; never raises for a bad file."""
     source = source or path.name
     try:
@@ -87,7 +89,7 @@ def ingest_file(library: Library, path: Path, entry: CatalogueEntry | None = Non
     if existing is not None and existing["sha256"] == sha:
         return FileOutcome(source, "unchanged", id=existing["id"], title=existing["title"])
     try:
-        pdf = read_pdf(path)
+        pdf = read_pdf(path, max_pages=max_pages)
     except PdfError as error:
         return FileOutcome(source, "failed", error=str(error))
     try:

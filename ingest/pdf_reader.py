@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import IO, Any, Iterator, NoReturn
+from typing import Any, Iterator, NoReturn
 
 _MB = 1024 * 1024
 _WORKER_GRACE_S = 10.0  # the worker's own deadline comes first; this covers its overhead

@@ -1,7 +1,6 @@
 """Documents: list, details, similar documents, the original PDF; upload and delete (with the API key)."""
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import shutil
@@ -163,23 +162,9 @@ def parse_catalogue(text: str | None, sources: list[str]) -> dict[str, Catalogue
     return entries
 
 
-def _supports_max_pages() -> bool:
-    return "max_pages" in inspect.signature(ingest_file).parameters
-
-
 def _ingest_one(library, path: Path, entry: CatalogueEntry | None, source: str, max_pages: int) -> FileOutcome:
     try:
-        if _supports_max_pages():
-            return ingest_file(library, path, entry, source=source, max_pages=max_pages)
-        from ingest.pdf_reader import PdfError, read_pdf
-
-        try:  # the job cannot bound the page count itself: read once to check
-            pages = len(read_pdf(path, max_pages=max_pages).pages)
-        except PdfError as error:
-            return FileOutcome(source, "failed", error=str(error))
-        if pages > max_pages:
-            return FileOutcome(source, "failed", error=f"too many pages: {pages} (the limit is {max_pages})")
-        return ingest_file(library, path, entry, source=source)
+        return ingest_file(library, path, entry, source=source, max_pages=max_pages)
     except Exception as error:  # noqa: BLE001 - one file's failure must not cost the others
         log.exception("ingest of uploaded file %s failed", source)
         return FileOutcome(source, "failed", error=f"could not be added: {type(error).__name__}")
