@@ -57,14 +57,13 @@ def rescore(
     if not hits:
         return []
     ids = [pid for pid, _ in hits]
-    marks = ",".join("?" * len(ids))
-    languages = dict(store.conn.execute(
-        f"SELECT p.id, coalesce(p.language, d.language, '?') FROM passages p JOIN documents d ON d.id = p.document_id "
-        f"WHERE p.id IN ({marks})", ids,
-    ).fetchall())
+    languages = {r[0]: r[1] for r in store.select_in(
+        "SELECT p.id, coalesce(p.language, d.language, '?') FROM passages p JOIN documents d ON d.id = p.document_id "
+        "WHERE p.id IN ({ids})", ids,
+    )}
     offsets = centroids.offsets(query_vector)
     wanted = set(assign_topics(query))
-    carried = _topics_of(store, ids, marks) if wanted else {}
+    carried = _topics_of(store, ids) if wanted else {}
     scored = []
     for pid, score in hits:
         score -= LANGUAGE_CALIBRATION * offsets.get(languages.get(pid, "?"), 0.0)
@@ -75,12 +74,12 @@ def rescore(
     return scored
 
 
-def _topics_of(store: Store, ids: list[int], marks: str) -> dict[int, set[str]]:
+def _topics_of(store: Store, ids: list[int]) -> dict[int, set[str]]:
     topics: dict[int, set[str]] = defaultdict(set)
-    for pid, topic in store.conn.execute(
-        f"SELECT passage_id, topic FROM passage_topics WHERE passage_id IN ({marks}) "
-        f"UNION SELECT p.id, t.topic FROM passages p JOIN document_topics t ON t.document_id = p.document_id "
-        f"WHERE p.id IN ({marks})", ids + ids,
+    for pid, topic in store.select_in(
+        "SELECT passage_id, topic FROM passage_topics WHERE passage_id IN ({ids}) "
+        "UNION SELECT p.id, t.topic FROM passages p JOIN document_topics t ON t.document_id = p.document_id "
+        "WHERE p.id IN ({ids})", ids,
     ):
         topics[pid].add(topic)
     return topics

@@ -100,10 +100,7 @@ class Searcher:
         return [PassageHit(pid, owners[pid], score) for pid, score in ordered]
 
     def _owners(self, passage_ids: list[int]) -> dict[int, int]:
-        if not passage_ids:
-            return {}
-        marks = ",".join("?" * len(passage_ids))
-        rows = self.store.conn.execute(f"SELECT id, document_id FROM passages WHERE id IN ({marks})", passage_ids)
+        rows = self.store.select_in("SELECT id, document_id FROM passages WHERE id IN ({ids})", passage_ids)
         return {r[0]: r[1] for r in rows}
 
     # -- documents ----------------------------------------------------------------

@@ -10,7 +10,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -131,6 +131,13 @@ class Store:
             "practices": one("SELECT count(*) FROM practices"),
             "cities": one("SELECT count(DISTINCT geonameid) FROM document_cities"),
         }
+
+    def select_in(self, sql: str, ids: Sequence[int], params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Run `sql` with every `{ids}` replaced by placeholders for `ids`, bound before `params`."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self.conn.execute(sql.replace("{ids}", marks), [*ids] * sql.count("{ids}") + list(params)).fetchall()
 
     def known_vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Vectors already computed for these texts (by content hash)."""

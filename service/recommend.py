@@ -168,21 +168,22 @@ def rank_relevance(rank: int) -> float:
 
 
 def passage_facts(library: Library, passage_ids: set[int]) -> dict[int, PassageFacts]:
-    if not passage_ids:
-        return {}
-    conn = library.store.conn
+    store = library.store
     ids = sorted(passage_ids)
-    marks = ",".join("?" * len(ids))
     facts = {
         r["id"]: PassageFacts(r["text"], r["page_start"], r["page_end"], r["document_id"], r["source"], r["title"])
-        for r in conn.execute(
-            f"SELECT p.id, p.text, p.page_start, p.page_end, p.document_id, d.source, d.title "
-            f"FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id IN ({marks})", ids
+        for r in store.select_in(
+            "SELECT p.id, p.text, p.page_start, p.page_end, p.document_id, d.source, d.title "
+            "FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id IN ({ids})", ids
         )
     }
-    for pid, practice in conn.execute(f"SELECT passage_id, practice_id FROM practice_passages WHERE passage_id IN ({marks}) ORDER BY practice_id", ids):
+    for pid, practice in store.select_in(
+        "SELECT passage_id, practice_id FROM practice_passages WHERE passage_id IN ({ids}) ORDER BY practice_id", ids
+    ):
         facts[pid].practice_ids.append(practice)
-    for pid, city in conn.execute(f"SELECT passage_id, geonameid FROM passage_cities WHERE passage_id IN ({marks}) ORDER BY geonameid", ids):
+    for pid, city in store.select_in(
+        "SELECT passage_id, geonameid FROM passage_cities WHERE passage_id IN ({ids}) ORDER BY geonameid", ids
+    ):
         facts[pid].city_ids.append(city)
     return facts
 
@@ -236,12 +237,9 @@ class PracticeRow:
 
 
 def load_practices(library: Library, ids: set[int]) -> dict[int, PracticeRow]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = library.store.conn.execute(
+    rows = library.store.select_in(
         "SELECT pr.*, c.name AS city, c.population AS population, coalesce(pr.country, c.country) AS ctry "
-        f"FROM practices pr LEFT JOIN cities c ON c.geonameid = pr.geonameid WHERE pr.id IN ({marks})", sorted(ids)
+        "FROM practices pr LEFT JOIN cities c ON c.geonameid = pr.geonameid WHERE pr.id IN ({ids})", sorted(ids)
     )
     return {
         r["id"]: PracticeRow(
@@ -376,20 +374,14 @@ def score_mentors(
 
 
 def _city_rows(library: Library, ids: set[int]) -> dict[int, dict]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = library.store.conn.execute(f"SELECT * FROM cities WHERE geonameid IN ({marks})", sorted(ids))
+    rows = library.store.select_in("SELECT * FROM cities WHERE geonameid IN ({ids})", sorted(ids))
     return {r["geonameid"]: dict(r) for r in rows}
 
 
 def _mentoring_experience(library: Library, ids: set[int]) -> dict[int, list[str]]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = library.store.conn.execute(
+    rows = library.store.select_in(
         "SELECT dc.geonameid, d.title FROM document_cities dc JOIN documents d ON d.id = dc.document_id "
-        f"WHERE dc.role = 'mentor' AND dc.geonameid IN ({marks}) ORDER BY d.id", sorted(ids)
+        "WHERE dc.role = 'mentor' AND dc.geonameid IN ({ids}) ORDER BY d.id", sorted(ids)
     )
     found: dict[int, list[str]] = defaultdict(list)
     for city, title in rows:

@@ -85,13 +85,11 @@ def get_city(
     partners: dict[int, list[Partner]] = defaultdict(list)
     role_docs = [d for d in documents if d.role]
     if role_docs:
-        ids = [d.document_id for d in role_docs]
-        marks = ",".join("?" * len(ids))
-        for r in conn.execute(
+        for r in library.store.select_in(
             "SELECT dc.document_id, c.name, c.country, dc.role FROM document_cities dc "
-            f"JOIN cities c ON c.geonameid = dc.geonameid WHERE dc.document_id IN ({marks}) AND dc.geonameid != ? "
+            "JOIN cities c ON c.geonameid = dc.geonameid WHERE dc.document_id IN ({ids}) AND dc.geonameid != ? "
             "AND dc.role IS NOT NULL ORDER BY dc.role, c.name",
-            [*ids, gid],
+            [d.document_id for d in role_docs], [gid],
         ):
             partners[r["document_id"]].append(Partner(name=r["name"], country=r["country"], role=r["role"]))
     mentoring = [
