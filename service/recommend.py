@@ -23,6 +23,7 @@ from index.search import snippet_of
 from ingest.topics import assign_topics
 
 PASSAGES_PER_NEED = 80
+SIMILAR_SIZE = 0.85  # size_similarity of populations within a factor of about 2.8
 RELEVANCE_HALF_LIFE = 10.0
 MAX_NEEDS = 8
 # A need counts as answered by a practice or city when its normalised relevance reaches this.
@@ -264,7 +265,7 @@ def best_per_need(per_need: list[list[Hit]], facts: dict[int, PassageFacts], key
 
 def rank_practices(
     needs: list[str], per_need: list[list[Hit]], facts: dict[int, PassageFacts], practices: dict[int, PracticeRow],
-    mentee: MenteeContext, k: int,
+    mentee: MenteeContext, k: int, translations: dict[int, set[int]],
 ) -> list[PracticeCard]:
     best = best_per_need(per_need, facts, lambda f: f.practice_ids)
     scored = []
@@ -278,11 +279,11 @@ def rank_practices(
         score = relevance * (1 + 0.2 * max(0, len(answered) - 1)) + 0.1 * fit
         scored.append((score, practice_id, by_need, answered, fit))
     scored.sort(key=lambda s: (-s[0], s[1]))
-    return _diversified_cards(needs, scored, facts, practices, mentee, k)
+    return _diversified_cards(needs, scored, facts, practices, mentee, k, translations)
 
 
-def _diversified_cards(needs, scored, facts, practices, mentee, k) -> list[PracticeCard]:
-    """At most one card per document and two per city, so one report cannot fill the page."""
+def _diversified_cards(needs, scored, facts, practices, mentee, k, translations) -> list[PracticeCard]:
+    """At most one card per publication (language versions count once) and two per city."""
     cards: list[PracticeCard] = []
     seen_documents: set[int] = set()
     per_city: dict[object, int] = defaultdict(int)
@@ -292,6 +293,7 @@ def _diversified_cards(needs, scored, facts, practices, mentee, k) -> list[Pract
         if practice.document_id in seen_documents or per_city[city_key] >= 2:
             continue
         seen_documents.add(practice.document_id)
+        seen_documents.update(translations.get(practice.document_id, ()))
         per_city[city_key] += 1
         top_need = max(by_need, key=lambda i: (by_need[i].score, -i))
         passage = facts[by_need[top_need].passage_id]
@@ -313,7 +315,7 @@ def _practice_reason(needs: list[str], answered: list[int], practice: PracticeRo
         parts.append("topics: " + ", ".join(practice.topics[:4]))
     if mentee.country and practice.country == mentee.country:
         parts.append("same country")
-    if mentee.population and practice.population and size_similarity(mentee.population, practice.population) >= 0.75:
+    if mentee.population and practice.population and size_similarity(mentee.population, practice.population) >= SIMILAR_SIZE:
         parts.append("a city of similar size")
     return "; ".join(parts)
 
@@ -412,6 +414,14 @@ def _mentor_card(needs, score, city, by_need, answered, experience, facts, pract
 # -- entry point ------------------------------------------------------------------------
 
 
+def translation_groups(library: Library) -> dict[int, set[int]]:
+    groups: dict[int, set[int]] = defaultdict(set)
+    for a, b in library.store.conn.execute("SELECT document_a, document_b FROM translations"):
+        groups[a].add(b)
+        groups[b].add(a)
+    return groups
+
+
 def recommend(library: Library, profile: MenteeProfile, k: int = 10) -> Recommendation:
     needs = split_needs(profile.needs)
     mentee = resolve_mentee(library, profile)
@@ -420,6 +430,6 @@ def recommend(library: Library, profile: MenteeProfile, k: int = 10) -> Recommen
     practices = load_practices(library, {p for f in facts.values() for p in f.practice_ids})
     return Recommendation(
         needs=needs, mentee=mentee,
-        practices=rank_practices(needs, per_need, facts, practices, mentee, k),
+        practices=rank_practices(needs, per_need, facts, practices, mentee, k, translation_groups(library)),
         mentors=score_mentors(library, needs, per_need, facts, practices, mentee, min(k, 10)),
     )
