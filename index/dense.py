@@ -19,6 +19,9 @@ import numpy as np
 from index.store import Store
 
 log = logging.getLogger(__name__)
+# One query at a time is faster on one thread (measured: 10 vs 14 ms at 100k passages), and
+# the cores are better left to the web server's other requests and to the embedder.
+faiss.omp_set_num_threads(1)
 
 
 class DenseIndex:

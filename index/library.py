@@ -14,7 +14,7 @@ from index.dense import DenseIndex
 from index.embedders import Embedder, make_embedder
 from index.rerank import LanguageCentroids
 from index.search import Searcher
-from index.similarity import document_centroids, find_translations
+from index.similarity import find_translations
 from index.store import Store, text_hash
 from ingest.models import Document
 
@@ -92,10 +92,9 @@ class Library:
 
     def finish_writes(self) -> None:
         """After a batch: recompute translation pairs and persist the dense cache."""
-        centroids = document_centroids(self.store)
         with self._refresh_lock:
             before = self.store.generation
-            self.store.replace_translations(find_translations(self.store, centroids))
+            self.store.replace_translations(find_translations(self.store))
             if self._dense.generation == before and self.store.generation == before + 1:
                 self._dense.generation = before + 1  # translations do not touch vectors
             else:

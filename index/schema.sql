@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
 CREATE INDEX IF NOT EXISTS passages_hash ON passages(text_hash);
+CREATE INDEX IF NOT EXISTS passages_language ON passages(language);
 
 -- Vectors by content hash, so re-ingesting changed files re-embeds only changed passages.
 CREATE TABLE IF NOT EXISTS embeddings (
@@ -81,6 +82,8 @@ CREATE TABLE IF NOT EXISTS passage_topics (
     topic      TEXT NOT NULL,
     PRIMARY KEY (passage_id, topic)
 );
+CREATE INDEX IF NOT EXISTS passage_topics_topic ON passage_topics(topic);
+CREATE INDEX IF NOT EXISTS document_topics_topic ON document_topics(topic);
 
 CREATE TABLE IF NOT EXISTS practices (
     id          INTEGER PRIMARY KEY,

@@ -28,9 +28,9 @@ def passage_vectors_by_document(store: Store) -> dict[int, np.ndarray]:
     return {doc: vectors[rows] for doc, rows in grouped.items()}
 
 
-def document_centroids(store: Store) -> dict[int, np.ndarray]:
+def document_centroids(store: Store, by_document: dict[int, np.ndarray] | None = None) -> dict[int, np.ndarray]:
     centroids = {}
-    for doc, vectors in passage_vectors_by_document(store).items():
+    for doc, vectors in (by_document if by_document is not None else passage_vectors_by_document(store)).items():
         centroid = vectors.mean(axis=0)
         centroids[doc] = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
     return centroids
@@ -42,10 +42,11 @@ def alignment(a: np.ndarray, b: np.ndarray) -> float:
     return float((short @ long.T).max(axis=1).mean())
 
 
-def find_translations(store: Store, centroids: dict[int, np.ndarray]) -> list[tuple[int, int, float]]:
+def find_translations(store: Store) -> list[tuple[int, int, float]]:
     """Pairs of documents in different languages that say the same thing passage by passage."""
     languages = dict(store.conn.execute("SELECT id, language FROM documents").fetchall())
-    by_document = passage_vectors_by_document(store)
+    by_document = passage_vectors_by_document(store)  # read once: centroids come from the same vectors
+    centroids = document_centroids(store, by_document)
     docs = sorted(centroids)
     if len(docs) < 2:
         return []

@@ -179,7 +179,9 @@ class Store:
         removed: list[int] = []
         with self.transaction() as conn:
             old = conn.execute("SELECT id FROM documents WHERE source = ?", (doc.source,)).fetchone()
+            released: set[str] = set()
             if old is not None:
+                released = self._hashes_of(conn, old["id"])
                 removed = self._delete_rows(conn, old["id"])
             document_id = self._insert_document(conn, doc, old["id"] if old else None)
             conn.executemany(
@@ -190,7 +192,7 @@ class Store:
             self._insert_cities(conn, document_id, doc, passage_ids)
             self._insert_topics(conn, document_id, doc, passage_ids)
             self._insert_practices(conn, document_id, doc, passage_ids)
-            self._drop_orphan_embeddings(conn)
+            self._drop_orphan_embeddings(conn, released - set(passage_hashes))
         return document_id, removed, passage_ids
 
     def delete_document(self, document_id: int) -> list[int] | None:
@@ -199,9 +201,10 @@ class Store:
             row = conn.execute("SELECT stored_path FROM documents WHERE id = ?", (document_id,)).fetchone()
             if row is None:
                 return None
+            released = self._hashes_of(conn, document_id)
             removed = self._delete_rows(conn, document_id)
             conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
-            self._drop_orphan_embeddings(conn)
+            self._drop_orphan_embeddings(conn, released)
         return removed
 
     def replace_translations(self, pairs: list[tuple[int, int, float]]) -> None:
@@ -231,8 +234,17 @@ class Store:
         conn.execute("DELETE FROM translations WHERE document_a = ? OR document_b = ?", (document_id, document_id))
         return ids
 
-    def _drop_orphan_embeddings(self, conn: sqlite3.Connection) -> None:
-        conn.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM passages)")
+    @staticmethod
+    def _hashes_of(conn: sqlite3.Connection, document_id: int) -> set[str]:
+        return {r[0] for r in conn.execute("SELECT text_hash FROM passages WHERE document_id = ?", (document_id,))}
+
+    @staticmethod
+    def _drop_orphan_embeddings(conn: sqlite3.Connection, released: set[str]) -> None:
+        """Vectors no passage uses any more: only hashes a deletion released can be (no full scan)."""
+        conn.executemany(
+            "DELETE FROM embeddings WHERE text_hash = ? AND NOT EXISTS (SELECT 1 FROM passages WHERE text_hash = ?)",
+            [(h, h) for h in sorted(released)],
+        )
 
     def _insert_document(self, conn: sqlite3.Connection, doc: Document, keep_id: int | None) -> int:
         stored = self.files_dir / f"{doc.sha256}.pdf"
