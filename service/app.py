@@ -179,6 +179,22 @@ async def _send_json(send: Send, status: int, payload: dict, headers: list[tuple
     await send({"type": "http.response.body", "body": body})
 
 
+async def _drain(receive: Receive, cap: int) -> None:
+    """Read and drop what is left of a refused body (up to `cap` bytes) before answering.
+
+    Closing a socket with unread data makes the kernel send a reset, and the client then
+    sees "connection reset" instead of our 401/413; nothing read here is kept.
+    """
+    seen = 0
+    while seen <= cap:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
 class UploadGuard:
     """401 before reading an upload without the key; 413 as soon as its body passes the limit."""
 
@@ -186,6 +202,7 @@ class UploadGuard:
         self.app = app
         self.settings = settings
         self.limit = int(settings.max_upload_mb * 1024 * 1024)
+        self.drain_cap = min(2 * self.limit + (1 << 20), 256 << 20)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in UPLOAD_PATHS:
@@ -194,6 +211,7 @@ class UploadGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         problem = api_key_problem(self.settings, headers.get(API_KEY_HEADER.lower()))
         if problem is not None:
+            await _drain(receive, self.drain_cap)
             await _send_json(send, 401, {"detail": problem}, [(b"www-authenticate", b"ApiKey")])
             return
         too_large = {"detail": f"upload too large: the limit is {self.settings.max_upload_mb:g} MB per request"}
@@ -203,16 +221,19 @@ class UploadGuard:
                 await _send_json(send, 400, {"detail": "invalid Content-Length header"})
                 return
             if int(declared) > self.limit:
+                await _drain(receive, self.drain_cap)
                 await _send_json(send, 413, too_large)
                 return
 
         received = 0
         exceeded = False
+        body_done = False
 
         async def limited_receive() -> Message:
-            nonlocal received, exceeded
+            nonlocal received, exceeded, body_done
             message = await receive()
             if message["type"] == "http.request":
+                body_done = not message.get("more_body", False)
                 received += len(message.get("body", b""))
                 if received > self.limit:
                     exceeded = True
@@ -231,4 +252,6 @@ class UploadGuard:
             if not exceeded:
                 raise
         if exceeded:
+            if not body_done:  # once the body is complete, receive() would wait for the disconnect
+                await _drain(receive, self.drain_cap)
             await _send_json(send, 413, too_large)
