@@ -14,7 +14,7 @@ from index.dense import DenseIndex
 from index.embedders import Embedder, make_embedder
 from index.rerank import LanguageCentroids
 from index.search import Searcher
-from index.similarity import find_translations
+from index.similarity import document_centroids, find_translations
 from index.store import Store, text_hash
 from ingest.models import Document
 
@@ -35,6 +35,7 @@ class Library:
         self.store.check_embedder(self.embedder.identifier, self.embedder.dimension)
         self._dense = DenseIndex.load_or_rebuild(self.store)
         self._centroids: LanguageCentroids | None = None
+        self._document_centroids: tuple[int, dict[int, np.ndarray]] = (-1, {})
         self._refresh_lock = threading.Lock()
 
     @property
@@ -55,13 +56,26 @@ class Library:
         return current
 
     @property
+    def document_centroids(self) -> dict[int, np.ndarray]:
+        """Mean passage vector per document, recomputed only when the library changes."""
+        generation, centroids = self._document_centroids
+        if generation != self.store.generation:
+            generation = self.store.generation
+            centroids = document_centroids(self.store)
+            self._document_centroids = (generation, centroids)
+        return centroids
+
+    @property
     def searcher(self) -> Searcher:
         return Searcher(self.store, self.embedder, self.dense, self.centroids)
 
     # -- writes ----------------------------------------------------------------
 
-    def write(self, doc: Document) -> int:
-        """Embed what is new (by content hash) and store the document in one transaction."""
+    def write(self, doc: Document) -> tuple[int, int]:
+        """Embed what is new (by content hash) and store the document in one transaction.
+
+        Returns the document id and how many passages needed the model.
+        """
         hashes = [text_hash(embedding_input(doc.title, p.text)) for p in doc.passages]
         known = self.store.known_vectors(hashes)
         missing = {h: embedding_input(doc.title, p.text) for h, p in zip(hashes, doc.passages) if h not in known}
@@ -73,7 +87,7 @@ class Library:
         with self._refresh_lock:
             document_id, removed, added = self.store.write_document(doc, hashes, new_vectors)
             self._follow(removed, added, vectors)
-        return document_id
+        return document_id, len(missing)
 
     def _follow(self, removed: list[int], added: list[int], vectors: np.ndarray) -> None:
         """Apply a committed write to the in-memory dense index (or reload it if it was stale)."""
@@ -100,7 +114,3 @@ class Library:
             else:
                 self._dense = DenseIndex.load_or_rebuild(self.store)
             self._dense.save(self.store)
-
-    def embedding_work_needed(self, doc: Document) -> int:
-        hashes = [text_hash(embedding_input(doc.title, p.text)) for p in doc.passages]
-        return len(set(hashes) - set(self.store.known_vectors(hashes)))

@@ -17,6 +17,7 @@ from index.embedders.base import Embedder
 from index.filters import Filters
 from index.lexical import lexical_search
 from index.rerank import CANDIDATES, LanguageCentroids, rescore
+from index.similarity import translation_ids
 from index.store import Store
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -176,12 +177,7 @@ class Searcher:
         return [r[0] for r in rows]
 
     def translation_ids(self, document_id: int) -> list[int]:
-        rows = self.store.conn.execute(
-            "SELECT CASE WHEN document_a = ? THEN document_b ELSE document_a END FROM translations "
-            "WHERE document_a = ? OR document_b = ? ORDER BY 1",
-            (document_id, document_id, document_id),
-        )
-        return [r[0] for r in rows]
+        return translation_ids(self.store, document_id)
 
     def translations(self, document_id: int) -> list[dict[str, object]]:
         versions = []

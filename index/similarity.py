@@ -66,17 +66,23 @@ def find_translations(store: Store) -> list[tuple[int, int, float]]:
     return pairs
 
 
-def similar_documents(store: Store, document_id: int, k: int = 10) -> list[tuple[int, float]]:
-    """Documents nearest by centroid, excluding the document and its translations."""
-    centroids = document_centroids(store)
+def translation_ids(store: Store, document_id: int) -> list[int]:
+    """The other language versions of a document."""
+    rows = store.conn.execute(
+        "SELECT CASE WHEN document_a = ? THEN document_b ELSE document_a END FROM translations "
+        "WHERE document_a = ? OR document_b = ? ORDER BY 1",
+        (document_id,) * 3,
+    )
+    return [r[0] for r in rows]
+
+
+def similar_documents(
+    store: Store, document_id: int, centroids: dict[int, np.ndarray], k: int = 10
+) -> list[tuple[int, float]]:
+    """Documents nearest by centroid (see `Library.document_centroids`), excluding its translations."""
     if document_id not in centroids:
         return []
-    excluded = {document_id} | {
-        r[0] for r in store.conn.execute(
-            "SELECT CASE WHEN document_a = ? THEN document_b ELSE document_a END FROM translations "
-            "WHERE document_a = ? OR document_b = ?", (document_id,) * 3,
-        )
-    }
+    excluded = {document_id, *translation_ids(store, document_id)}
     target = centroids[document_id]
     scored = [(doc, float(vec @ target)) for doc, vec in centroids.items() if doc not in excluded]
     scored.sort(key=lambda item: (-item[1], item[0]))

@@ -120,7 +120,3 @@ def apply_catalogue(doc: Document, entry: CatalogueEntry, gazetteer: Gazetteer) 
 def _single_country(country: str | None) -> str | None:
     """'BE' helps resolve a name; 'ES/GR' or 'EU' do not."""
     return country if country and len(country) == 2 and country != "EU" else None
-
-
-def no_text_reason(doc: Document) -> str | None:
-    return NO_TEXT if doc.status == "no_text" else None

@@ -100,8 +100,7 @@ def ingest_file(
     stored = library.store.files_dir / f"{sha}.pdf"
     if not stored.exists():  # copied before the transaction: a stray copy is harmless, a missing one is not
         shutil.copyfile(path, stored)
-    embedded = library.embedding_work_needed(doc)
-    document_id = library.write(doc)
+    document_id, embedded = library.write(doc)
     warnings = list(pdf.warnings)
     if doc.status == "no_text" and not any("no text layer" in w for w in warnings):
         warnings.append(NO_TEXT)

@@ -106,7 +106,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
     library = _library(args)
     rows = []
-    for doc_id, score in similar_documents(library.store, args.document, args.k):
+    for doc_id, score in similar_documents(library.store, args.document, library.document_centroids, args.k):
         doc = library.store.document(doc_id)
         rows.append({"document_id": doc_id, "source": doc["source"], "title": doc["title"], "language": doc["language"], "score": score})
     if args.json:

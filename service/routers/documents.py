@@ -86,7 +86,7 @@ def get_similar(
         raise invalid("query", "k", f"k must be between 1 and {settings.max_k}")
     _document_or_404(library, document_id)
     similar = []
-    for other, score in similar_documents(library.store, document_id, k):
+    for other, score in similar_documents(library.store, document_id, library.document_centroids, k):
         row = library.store.document(other)
         if row is not None:
             similar.append(SimilarDocument(document_id=other, source=row["source"], title=row["title"],
