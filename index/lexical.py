@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from index.filters import Filters
 from index.stopwords import STOPWORDS
@@ -13,15 +14,18 @@ _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 _WEIGHTS = "1.0, 0.3"
 
 
-def fts_query(text: str) -> str | None:
-    """Any of the query's content words, each quoted: a user's text never becomes FTS syntax."""
-    words = sorted(set(w.lower() for w in _WORD.findall(text)) - STOPWORDS)
-    return " OR ".join(f'"{w}"' for w in words) if words else None
+def fts_query(text: str, extra_terms: Iterable[str] = ()) -> str | None:
+    """Any of the query's content words (plus `extra_terms`), each quoted: a user's text never becomes FTS syntax."""
+    words = set(w.lower() for w in _WORD.findall(text)) - STOPWORDS
+    words |= {t for t in extra_terms if _WORD.fullmatch(t)}
+    return " OR ".join(f'"{w}"' for w in sorted(words)) if words else None
 
 
-def lexical_search(store: Store, query: str, k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
-    """Top k (passage id, BM25 score; higher is better)."""
-    match = fts_query(query)
+def lexical_search(
+    store: Store, query: str, k: int, filters: Filters | None = None, extra_terms: Iterable[str] = ()
+) -> list[tuple[int, float]]:
+    """Top k (passage id, BM25 score; higher is better). `extra_terms` come from the term bridge."""
+    match = fts_query(query, extra_terms)
     if match is None or k <= 0:
         return []
     where, params = (filters or Filters()).sql(store)

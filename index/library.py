@@ -16,6 +16,7 @@ from index.rerank import LanguageCentroids
 from index.search import Searcher
 from index.similarity import document_centroids, find_translations
 from index.store import Store, text_hash
+from index.term_bridge import TermBridge, WordVectors, embed_new_terms
 from ingest.models import Document
 
 
@@ -36,6 +37,8 @@ class Library:
         self._dense = DenseIndex.load_or_rebuild(self.store)
         self._centroids: LanguageCentroids | None = None
         self._document_centroids: tuple[int, dict[int, np.ndarray]] = (-1, {})
+        self._bridge: TermBridge | None = None
+        self._word_vectors = WordVectors()
         self._refresh_lock = threading.Lock()
 
     @property
@@ -66,8 +69,16 @@ class Library:
         return centroids
 
     @property
+    def bridge(self) -> TermBridge:
+        """Term vectors for cross-language lexical search, reloaded when they change."""
+        current = self._bridge
+        if current is None or current.version != self.store.meta("terms_version"):
+            current = self._bridge = TermBridge.from_store(self.store, self._word_vectors)
+        return current
+
+    @property
     def searcher(self) -> Searcher:
-        return Searcher(self.store, self.embedder, self.dense, self.centroids)
+        return Searcher(self.store, self.embedder, self.dense, self.centroids, self.bridge)
 
     # -- writes ----------------------------------------------------------------
 
@@ -105,7 +116,8 @@ class Library:
         return removed is not None
 
     def finish_writes(self) -> None:
-        """After a batch: recompute translation pairs and persist the dense cache."""
+        """After a batch: embed new terms, recompute translation pairs, persist the dense cache."""
+        embed_new_terms(self.store, self.embedder)
         with self._refresh_lock:
             before = self.store.generation
             self.store.replace_translations(find_translations(self.store))

@@ -7,6 +7,7 @@ from index.dense import DenseIndex
 from index.embedders import make_embedder
 from index.library import embedding_input
 from index.store import Store, text_hash
+from index.term_bridge import embed_new_terms
 
 
 def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:
@@ -28,4 +29,5 @@ def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:
         vectors.update(zip(chunk, embedder.encode_passages([inputs[h] for h in chunk])))
     store.replace_all_vectors(embedder.identifier, embedder.dimension, passage_hashes, vectors)
     DenseIndex.rebuild(store)
+    embed_new_terms(store, embedder)
     return len(rows)

@@ -120,3 +120,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     text, title,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- The lexical index's terms, one row each (a read-only view FTS5 keeps up to date).
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row');
+
+-- One vector per lexical term, for bridging query words across languages (index/term_bridge.py).
+-- A cache like the faiss file: filled after each ingest job, emptied when the embedder changes.
+CREATE TABLE IF NOT EXISTS term_vectors (
+    term   TEXT PRIMARY KEY,
+    vector BLOB NOT NULL
+) WITHOUT ROWID;

@@ -69,21 +69,29 @@ class Store:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """The one writer: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    def transaction(self, counter: str = "generation") -> Iterator[sqlite3.Connection]:
+        """The one writer: BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+
+        The commit bumps `counter`: "generation" for changes to documents or vectors, which
+        the faiss cache follows; other caches have their own counter.
+        """
         with self._write_lock:
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
-                conn.execute(
-                    "INSERT INTO meta(key, value) VALUES('generation', '1') "
-                    "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-                )
+                self._bump(conn, counter)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+
+    @staticmethod
+    def _bump(conn: sqlite3.Connection, counter: str) -> None:
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES(?, '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            (counter,),
+        )
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -215,6 +223,10 @@ class Store:
                 [(min(a, b), max(a, b), s) for a, b, s in pairs],
             )
 
+    def add_term_vectors(self, rows: Iterable[tuple[str, bytes]]) -> None:
+        with self.transaction(counter="terms_version") as conn:
+            conn.executemany("INSERT OR REPLACE INTO term_vectors(term, vector) VALUES (?, ?)", rows)
+
     def replace_all_vectors(
         self, identifier: str, dimension: int, passage_hashes: dict[int, str], vectors: dict[str, np.ndarray]
     ) -> None:
@@ -222,6 +234,8 @@ class Store:
         with self.transaction() as conn:
             conn.executemany("UPDATE passages SET text_hash = ? WHERE id = ?", [(h, pid) for pid, h in passage_hashes.items()])
             conn.execute("DELETE FROM embeddings")
+            conn.execute("DELETE FROM term_vectors")  # another model's space: refilled by the caller
+            self._bump(conn, "terms_version")
             conn.executemany("INSERT INTO embeddings VALUES (?, ?)", [(h, vector_to_blob(v)) for h, v in vectors.items()])
             conn.execute("INSERT OR REPLACE INTO meta VALUES('embedder', ?)", (identifier,))
             conn.execute("INSERT OR REPLACE INTO meta VALUES('dimension', ?)", (str(dimension),))

@@ -1,0 +1,103 @@
+"""Cross-language lexical search: query words are bridged to the library's own terms.
+
+BM25 only matches words that are in the passage, so a Swedish "boendesegregation" never
+meets the English "segregation" or "housing". The multilingual embedder can bridge them
+one word at a time: every term of the lexical index is embedded once (as a passage), each
+query word is embedded (as a query), and the library terms nearest to it join the FTS
+query. This is query translation with the library's own vocabulary as the dictionary, so
+it needs no bilingual dictionary and adapts to whatever languages are ingested.
+
+Measured on the labelled set (`praxis eval`): lexical nDCG@10 0.47 -> 0.63 (cross-lingual
+0.15 -> 0.44), hybrid 0.77 -> 0.80. Term vectors are a cache like the faiss file: terms
+not embedded yet are simply not bridged, and the next ingest or `praxis reindex` adds them.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.embedders.base import Embedder
+from index.stopwords import STOPWORDS
+from index.store import Store, blob_to_vector, vector_to_blob
+
+NEIGHBOURS = 5  # library terms considered per query word
+MARGIN = 0.01  # ... of which those within this cosine of the best one are kept (e5 scores are close together)
+MIN_LENGTH, MAX_LENGTH = 3, 40  # shorter terms are noise, longer ones are URLs and glued words
+EMBED_BATCH = 256
+WORD_CACHE = 4096  # query word vectors kept between searches
+
+_QUERY_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+def bridgeable(term: str) -> bool:
+    return MIN_LENGTH <= len(term) <= MAX_LENGTH and not any(ch.isdigit() for ch in term) and term not in STOPWORDS
+
+
+def embed_new_terms(store: Store, embedder: Embedder) -> int:
+    """Embed the lexical index's terms that have no vector yet; returns how many were added."""
+    missing = [
+        term for (term,) in store.conn.execute(
+            "SELECT v.term FROM passages_vocab v WHERE NOT EXISTS (SELECT 1 FROM term_vectors t WHERE t.term = v.term)"
+        ) if bridgeable(term)
+    ]
+    for start in range(0, len(missing), EMBED_BATCH):
+        chunk = missing[start : start + EMBED_BATCH]
+        store.add_term_vectors(zip(chunk, (vector_to_blob(v) for v in embedder.encode_passages(chunk))))
+    return len(missing)
+
+
+@dataclass
+class TermBridge:
+    version: str | None
+    terms: list[str]
+    matrix: np.ndarray  # (terms, dimension), unit rows
+    word_vectors: "WordVectors"
+
+    @classmethod
+    def from_store(cls, store: Store, word_vectors: "WordVectors | None" = None) -> "TermBridge":
+        version = store.meta("terms_version")
+        rows = store.conn.execute("SELECT term, vector FROM term_vectors ORDER BY term").fetchall()
+        dimension = int(store.meta("dimension") or 0)
+        matrix = (
+            np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+            if rows else np.zeros((0, dimension), dtype=np.float32)
+        )
+        return cls(version, [r[0] for r in rows], matrix, word_vectors or WordVectors())
+
+    def expand(self, query: str, embedder: Embedder) -> list[str]:
+        """Library terms that stand for the query's words in other languages (sorted, no repeats)."""
+        words = sorted({w.lower() for w in _QUERY_WORD.findall(query)} - STOPWORDS)
+        if not words or not self.terms:
+            return []
+        found: set[str] = set()
+        similarities = self.matrix @ self.word_vectors.vectors(words, embedder).T  # (terms, words)
+        for column in similarities.T:
+            nearest = np.argpartition(-column, min(NEIGHBOURS, len(column)) - 1)[:NEIGHBOURS]
+            best = column[nearest].max()
+            found.update(self.terms[i] for i in nearest if column[i] >= best - MARGIN)
+        return sorted(found - set(words))
+
+
+class WordVectors:
+    """Query-word vectors, kept because the same words come back in many queries."""
+
+    def __init__(self, size: int = WORD_CACHE) -> None:
+        self._size = size
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def vectors(self, words: list[str], embedder: Embedder) -> np.ndarray:
+        with self._lock:
+            known = {w: self._vectors[w] for w in words if w in self._vectors}
+        missing = [w for w in words if w not in known]
+        if missing:
+            encoded = dict(zip(missing, embedder.encode_queries(missing)))
+            known.update(encoded)
+            with self._lock:
+                if len(self._vectors) + len(encoded) > self._size:
+                    self._vectors.clear()
+                self._vectors.update(encoded)
+        return np.array([known[w] for w in words], dtype=np.float32)

