@@ -56,9 +56,13 @@ from index.lexical import lexical_search
 from index.search import Searcher
 from index.similarity import find_translations
 from index.store import Store, text_hash, vector_to_blob
+from index.term_bridge import TermBridge, bridgeable
 from ingest.models import City, CityRole, Document, Passage
 
 DIMENSION = 384
+# Vocabulary growth (Heaps' law): the sample library has ~6,000 bridgeable terms in 186
+# passages; natural text grows its vocabulary roughly with passages ** 0.55.
+SAMPLE_TERMS, SAMPLE_PASSAGES, HEAPS_EXPONENT = 6_000, 186, 0.55
 PASSAGES_PER_DOCUMENT = (20, 80)  # uniform: 50 on average
 SENTENCES_PER_PASSAGE = (3, 8)
 TOPICS = [
@@ -153,6 +157,8 @@ def build_library(data_dir: Path, n_passages: int, pool: dict[str, list[str]], s
                 "INSERT INTO passages_fts(rowid, text, title) "
                 "SELECT p.id, p.text, d.title FROM passages p JOIN documents d ON d.id = p.document_id"
             )
+        with timed() as t_terms:
+            n_terms = add_term_vectors(conn, n_passages, rng)
         for key, value in (("embedder", identifier), ("dimension", str(DIMENSION)), ("generation", "1")):
             conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
         conn.execute("COMMIT")
@@ -161,8 +167,20 @@ def build_library(data_dir: Path, n_passages: int, pool: dict[str, list[str]], s
     return {
         "documents": len(documents), "passages": len(passages), "translations": len(translations),
         "text_chars": sum(len(p[3]) for p in passages),
-        "t_generate": t_texts[0], "t_sql": t_sql[0], "t_fts": t_fts[0],
+        "t_generate": t_texts[0], "t_sql": t_sql[0], "t_fts": t_fts[0], "terms": n_terms, "t_terms": t_terms[0],
     }
+
+
+def add_term_vectors(conn, n_passages: int, rng: np.random.Generator) -> int:
+    """Term vectors for the term bridge: the library's own terms, padded with made-up terms up to
+    the vocabulary a real library of this size would have (random vectors either way)."""
+    terms = [row[0] for row in conn.execute("SELECT term FROM passages_vocab") if bridgeable(row[0])]
+    target = int(SAMPLE_TERMS * (n_passages / SAMPLE_PASSAGES) ** HEAPS_EXPONENT)
+    terms += [f"synthetic{i:07d}x" for i in range(max(0, target - len(terms)))]
+    vectors = random_unit_vectors(rng, len(terms))
+    conn.executemany("INSERT INTO term_vectors VALUES (?, ?)", zip(terms, map(vector_to_blob, vectors)))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('terms_version', '1')")
+    return len(terms)
 
 
 # -- queries ----------------------------------------------------------------------------------
@@ -195,7 +213,13 @@ class PrecomputedEmbedder(Embedder):
         self._vectors = vectors
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.vstack([self._vectors[t] for t in texts])
+        return np.vstack([self._vectors[t] if t in self._vectors else self._made_up(t) for t in texts])
+
+    @staticmethod
+    def _made_up(text: str) -> np.ndarray:
+        """Query words for the term bridge: a fixed random vector per word."""
+        rng = np.random.default_rng(int(text_hash(text)[:12], 16))
+        return random_unit_vectors(rng, 1)[0]
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - not used
         raise NotImplementedError
@@ -258,8 +282,12 @@ def bench_size(
     out["sqlite_mib"] = size_mib(*store.data_dir.glob("praxis.sqlite3*"))
     log(f"  dense: read vectors {t_read[0]:.2f} s, rebuild+save {t_rebuild[0]:.2f} s, load {t_load[0]:.3f} s")
 
+    with timed() as t_bridge:
+        bridge = TermBridge.from_store(store)
+    out["t_bridge_load"] = t_bridge[0]
+
     # -- queries ----------------------------------------------------------------------------
-    searcher = Searcher(store, PrecomputedEmbedder(identifier, query_vectors), dense)
+    searcher = Searcher(store, PrecomputedEmbedder(identifier, query_vectors), dense, bridge=bridge)
     for q in queries[:5]:  # warm the SQLite page cache and faiss once, not counted
         searcher.search(q, k=k, mode="hybrid")
     hits_needed = max(100, 10 * k)  # what Searcher.search asks of retrieval
@@ -279,7 +307,8 @@ def bench_size(
         ("search lexical", lambda q: searcher.search(q, k=k, mode="lexical")),
         ("search hybrid", lambda q: searcher.search(q, k=k, mode="hybrid")),
         ("  retrieval+fusion only (search_passages)", lambda q: searcher.search_passages(q, hits_needed)),
-        ("  lexical_search only (FTS5 + bm25)", lambda q: lexical_search(store, q, hits_needed)),
+        ("  lexical_search only (FTS5 + bm25, no bridge)", lambda q: lexical_search(store, q, hits_needed)),
+        ("  term bridge expansion (word vectors cached)", lambda q: bridge.expand(q, searcher.embedder)),
         (f"hybrid + language={language}", lambda q: searcher.search(q, k=k, filters=by_language)),
         ("  Filters.passage_ids (language)", lambda q: by_language.passage_ids(store)),
         ("  faiss search, language id selector", lambda q: dense.search(query_vectors[q], hits_needed, allowed)),
@@ -359,6 +388,8 @@ def report(results: list[dict], encode: list[float], n_queries: int, k: int) -> 
         ["passage text (MiB)"] + [f"{r['build']['text_chars'] / 2**20:.1f}" for r in results],
         ["synthetic build, total (s)"] + [f"{r['build']['t_total']:.1f}" for r in results],
         ["  of which FTS5 population (s)"] + [f"{r['build']['t_fts']:.1f}" for r in results],
+        ["term vectors (bridge vocabulary)"] + [f"{r['build']['terms']:,}" for r in results],
+        ["TermBridge.from_store (s)"] + [f"{r['t_bridge_load']:.2f}" for r in results],
         ["Store.passage_vectors (s)"] + [f"{r['t_read_vectors']:.2f}" for r in results],
         ["DenseIndex.rebuild incl. save (s)"] + [f"{r['t_rebuild']:.2f}" for r in results],
         ["DenseIndex.save (s)"] + [f"{r['t_save']:.3f}" for r in results],
