@@ -136,7 +136,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from service.eval_runner import run_evaluation
 
-    print(run_evaluation(_library(args), Path(args.eval_dir), only=args.only))
+    catalogue = Path(args.catalogue) if args.catalogue else None
+    print(run_evaluation(_library(args), Path(args.eval_dir), only=args.only, catalogue=catalogue))
     return 0
 
 
@@ -211,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", parents=[common], help="retrieval and recommendation metrics on the labelled sets")
     evaluate.add_argument("--eval-dir", default=str(Path(__file__).resolve().parent.parent / "eval"))
     evaluate.add_argument("--only", choices=["search", "recommend"])
+    evaluate.add_argument(
+        "--catalogue", default=str(Path(__file__).resolve().parent.parent / "corpus" / "catalogue.jsonl"),
+        help="catalogue whose `translation_of` links make language versions one publication ('' for none)",
+    )
     evaluate.set_defaults(func=cmd_eval)
 
     serve = sub.add_parser("serve", parents=[common], help="HTTP API and web page")

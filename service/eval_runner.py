@@ -24,15 +24,16 @@ def search_run(library: Library, queries: list[dict], mode: str, k: int = 10) ->
     return run
 
 
-def evaluate_search(library: Library, queries: list[dict]) -> str:
-    qrels = ev.qrels_from_queries(queries)
+def evaluate_search(library: Library, queries: list[dict], publication_of: dict[str, str] | None = None) -> str:
+    publication_of = publication_of or {}
+    qrels = ev.fold_qrels(ev.qrels_from_queries(queries), publication_of)
     languages = dict(library.store.conn.execute("SELECT source, language FROM documents").fetchall())
     by_language = ev.language_groups(queries)
     crossing = ev.language_pair_groups(queries, languages)
     tables = []
     overall: dict[str, dict[str, float]] = {}
     for mode in MODES:
-        run = search_run(library, queries, mode)
+        run = ev.fold_run(search_run(library, queries, mode), publication_of)
         summary = ev.summarise(run, qrels, by_language)
         overall[mode] = summary["all"]
         pairs = ev.summarise(run, qrels, crossing)
@@ -66,10 +67,12 @@ def _gazetteer_name(name: str) -> str:
     return city.name if city else name
 
 
-def evaluate_recommendations(library: Library, cases: list[dict]) -> str:
+def evaluate_recommendations(library: Library, cases: list[dict], publication_of: dict[str, str] | None = None) -> str:
+    publication_of = publication_of or {}
     mentors, practices = recommendation_runs(library, cases)
+    practices = ev.fold_run(practices, publication_of)
     mentor_qrels = ev.mentor_qrels(cases, canonical=_gazetteer_name)
-    practice_qrels = ev.practice_qrels(cases)
+    practice_qrels = ev.fold_qrels(ev.practice_qrels(cases), publication_of)
     groups = ev.language_groups(cases)
     rows: dict[str, dict[str, float]] = {}
     for name in ["all"] + sorted(set(groups.values())):
@@ -85,10 +88,13 @@ def evaluate_recommendations(library: Library, cases: list[dict]) -> str:
     return ev.format_table(rows, f"Recommendation: {len(cases)} mentee cases")
 
 
-def run_evaluation(library: Library, eval_dir: Path, only: str | None = None) -> str:
+def run_evaluation(library: Library, eval_dir: Path, only: str | None = None, catalogue: Path | None = None) -> str:
+    """Metrics per publication: language versions that the catalogue links count as one result."""
+    publication_of = ev.publications_from_catalogue(ev.load_jsonl(catalogue)) if catalogue and catalogue.exists() else {}
     parts = []
     if only in (None, "search"):
-        parts.append(evaluate_search(library, ev.load_queries(eval_dir / "queries.jsonl")))
+        parts.append(evaluate_search(library, ev.load_queries(eval_dir / "queries.jsonl"), publication_of))
     if only in (None, "recommend") and (eval_dir / "mentee_cases.jsonl").exists():
-        parts.append(evaluate_recommendations(library, ev.load_mentee_cases(eval_dir / "mentee_cases.jsonl")))
+        cases = ev.load_mentee_cases(eval_dir / "mentee_cases.jsonl")
+        parts.append(evaluate_recommendations(library, cases, publication_of))
     return "\n\n".join(parts)

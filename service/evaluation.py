@@ -23,7 +23,7 @@ RELEVANT = 1
 
 # --- loaders -----------------------------------------------------------------------------
 
-def _load_jsonl(path: str | Path) -> list[dict]:
+def load_jsonl(path: str | Path) -> list[dict]:
     """Read one JSON object a line, skipping blank lines; name the line when one is bad."""
     records: list[dict] = []
     with open(path, encoding="utf-8") as handle:
@@ -42,12 +42,12 @@ def _load_jsonl(path: str | Path) -> list[dict]:
 
 def load_queries(path: str | Path) -> list[dict]:
     """The labelled search set: dicts with id, query, language and relevant {file: grade}."""
-    return _load_jsonl(path)
+    return load_jsonl(path)
 
 
 def load_mentee_cases(path: str | Path) -> list[dict]:
     """The mentee set: dicts with id, language, needs, city, mentors [...] and practices {file: grade}."""
-    return _load_jsonl(path)
+    return load_jsonl(path)
 
 
 # --- turning labelled sets into qrels ----------------------------------------------------
@@ -81,6 +81,39 @@ def mentor_qrels(
             graded.setdefault(name(city), 2 if i == 0 else 1)
         qrels[case["id"]] = graded
     return qrels
+
+
+def publications_from_catalogue(entries: Iterable[Mapping]) -> dict[str, str]:
+    """File name -> publication id: a translation (catalogue `translation_of`) joins its original."""
+    return {e["file"]: e["translation_of"] for e in entries if e.get("translation_of")}
+
+
+def fold_run(run: Run, publication_of: Mapping[str, str]) -> dict[str, dict[str, float]]:
+    """Language versions of one publication become one result, at the best version's score.
+
+    The search page shows a publication once, with its versions, so scoring versions as
+    separate results would let one card fill two of the ten places.
+    """
+    folded: dict[str, dict[str, float]] = {}
+    for query_id, scores in run.items():
+        merged: dict[str, float] = {}
+        for doc, score in scores.items():
+            key = publication_of.get(doc, doc)
+            merged[key] = max(score, merged.get(key, score))
+        folded[query_id] = merged
+    return folded
+
+
+def fold_qrels(qrels: Qrels, publication_of: Mapping[str, str]) -> dict[str, dict[str, int]]:
+    """Qrels per publication: the best grade of any of its language versions."""
+    folded: dict[str, dict[str, int]] = {}
+    for query_id, judgements in qrels.items():
+        merged: dict[str, int] = {}
+        for doc, grade in judgements.items():
+            key = publication_of.get(doc, doc)
+            merged[key] = max(grade, merged.get(key, grade))
+        folded[query_id] = merged
+    return folded
 
 
 def language_groups(records: Iterable[Mapping]) -> dict[str, str]:
