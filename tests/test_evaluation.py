@@ -215,3 +215,15 @@ def test_language_versions_count_as_one_publication():
     assert qrels == {"q": {"a-en.pdf": 2, "c.pdf": 1}}
     # Folded, the pair fills one of the top two places and b.pdf gets the other.
     assert ev.recall_at_k(run, {"q": {"a-en.pdf": 1, "b.pdf": 1}}, k=2) == {"q": 1.0}
+
+
+def test_praxis_eval_prints_every_mode_on_a_real_library(library_copy: Path) -> None:
+    from index.library import Library
+    from service.eval_runner import run_evaluation
+
+    report = run_evaluation(Library(library_copy), ROOT / "eval", only="search", catalogue=CORPUS / "catalogue.jsonl")
+    rows = {line.split("  ")[0].strip(): line.split()[-4:] for line in report.splitlines() if line[:1].isalpha()}
+    for mode in ("hybrid", "dense", "lexical", "hybrid cross-lingual", "hybrid same-language"):
+        ndcg, recall, mrr_, n = rows[mode]
+        assert all(0.0 <= float(v) <= 1.0 for v in (ndcg, recall, mrr_)) and int(n) > 0
+    assert float(rows["hybrid"][0]) > 0.0  # the small library holds answers to some queries
