@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from index.filters import Filters
@@ -12,6 +13,17 @@ from index.store import Store
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 # BM25 weights: passage text, document title.
 _WEIGHTS = "1.0, 0.3"
+
+
+def fts_fold(word: str) -> str:
+    """A word as the FTS5 tokenizer stores it (unicode61, remove_diacritics 2): lower case,
+    accents off Latin letters (Greek keeps its tonos), final sigma as σ."""
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if unicodedata.combining(ch) and kept and ord(kept[-1]) < 0x250:
+            continue
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)).replace("ς", "σ")
 
 
 def fts_query(text: str, extra_terms: Iterable[str] = ()) -> str | None:

@@ -96,13 +96,16 @@ class Searcher:
             rankings.append(rescore(self.store, self.centroids, query, vector, candidates)[:k])
             weights.append(1.0)
         if mode in ("hybrid", "lexical"):
-            bridged = self.bridge.expand(query, self.embedder)
-            rankings.append(lexical_search(self.store, query, k, filters, bridged))
+            rankings.append(lexical_search(self.store, query, k, filters, self.bridged_terms(query)))
             weights.append(LEXICAL_WEIGHT)
         fused = reciprocal_rank_fusion(rankings, weights)
         ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         owners = self._owners([pid for pid, _ in ordered])
         return [PassageHit(pid, owners[pid], score) for pid, score in ordered]
+
+    def bridged_terms(self, query: str) -> list[str]:
+        """Library terms in other languages that lexical search also looks for (shown to users)."""
+        return self.bridge.expand(query, self.embedder)
 
     def _owners(self, passage_ids: list[int]) -> dict[int, int]:
         rows = self.store.select_in("SELECT id, document_id FROM passages WHERE id IN ({ids})", passage_ids)

@@ -26,9 +26,12 @@ _WORDS = {
     "fi": "ei ja jos kuin kun mitä miten mutta myös ne niin on ovat se sekä että tai tämä me meidän",
     "pl": "a aby ale do dla i jak jest na nie o od po oraz się są to w we z za że czy jako które który",
     "el": "και να το τα της του των τον την η ο οι σε στο στη στην στα στους για με από που είναι δεν θα "
-          "ως ή τι πώς πως μας",
+          "ως ή τι πώς πως μας στις τις στον ήταν ανά μια ένα ενός μιας αυτό αυτή αυτά όπως όταν επίσης",
     "pt": "a ao as com como da das de do dos e em na nas no nos o os ou para por que se um uma",
     "lv": "ar bet par un uz no vai kā ir kas lai mēs mūsu arī",
 }
 
-STOPWORDS: frozenset[str] = frozenset(word for words in _WORDS.values() for word in words.split())
+# FTS5 folds a final sigma to σ, so the lexical index's terms spell "τις" as "τισ": both count.
+STOPWORDS: frozenset[str] = frozenset(
+    form for words in _WORDS.values() for word in words.split() for form in (word, word.replace("ς", "σ"))
+)

@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from index.embedders.base import Embedder
+from index.lexical import fts_fold
 from index.stopwords import STOPWORDS
 from index.store import Store, blob_to_vector, vector_to_blob
 
 NEIGHBOURS = 5  # library terms considered per query word
 MARGIN = 0.01  # ... of which those within this cosine of the best one are kept (e5 scores are close together)
+# ... and only if they stand out from the word's similarity to the whole vocabulary (in standard
+# deviations): a word the model does not really know is about as close to every term, and its
+# "nearest" terms are noise (measured: same nDCG, and no junk shown to users).
+MIN_STANDOUT = 4.0
+STANDOUT_FROM = 500  # terms needed before the vocabulary's spread means anything
 MIN_LENGTH, MAX_LENGTH = 3, 40  # shorter terms are noise, longer ones are URLs and glued words
 EMBED_BATCH = 256
 WORD_CACHE = 4096  # query word vectors kept between searches
@@ -55,6 +61,10 @@ class TermBridge:
     terms: list[str]
     matrix: np.ndarray  # (terms, dimension), unit rows
     word_vectors: "WordVectors"
+    rows: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rows = {term: row for row, term in enumerate(self.terms)}
 
     @classmethod
     def from_store(cls, store: Store, word_vectors: "WordVectors | None" = None) -> "TermBridge":
@@ -74,11 +84,16 @@ class TermBridge:
             return []
         found: set[str] = set()
         similarities = self.matrix @ self.word_vectors.vectors(words, embedder).T  # (terms, words)
-        for column in similarities.T:
+        for word, column in zip(words, similarities.T):
+            floor = column.mean() + MIN_STANDOUT * column.std() if len(self.terms) >= STANDOUT_FROM else -np.inf
+            own = self.rows.get(fts_fold(word))
+            if own is not None:  # the word itself is no translation, and must not set the margin
+                column = column.copy()
+                column[own] = -np.inf
             nearest = np.argpartition(-column, min(NEIGHBOURS, len(column)) - 1)[:NEIGHBOURS]
-            best = column[nearest].max()
-            found.update(self.terms[i] for i in nearest if column[i] >= best - MARGIN)
-        return sorted(found - set(words))
+            floor = max(floor, column[nearest].max() - MARGIN)
+            found.update(self.terms[i] for i in nearest if column[i] >= floor)
+        return sorted(found)
 
 
 class WordVectors:

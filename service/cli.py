@@ -86,11 +86,14 @@ def _filters(args: argparse.Namespace):
 def cmd_search(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    library = _library(args)
-    results = library.searcher.search(args.query, k=args.k, filters=_filters(args), mode=args.mode)
+    searcher = _library(args).searcher
+    results = searcher.search(args.query, k=args.k, filters=_filters(args), mode=args.mode)
+    bridged = searcher.bridged_terms(args.query) if args.mode != "dense" else []
     if args.json:
-        _print_json({"results": [asdict(r) for r in results]})
+        _print_json({"bridged_terms": bridged, "results": [asdict(r) for r in results]})
         return 0
+    if bridged:
+        print(f"also searched for: {', '.join(bridged)}")
     if not results:
         print("no results")
     for rank, r in enumerate(results, start=1):

@@ -77,6 +77,10 @@ class SearchResponse(BaseModel):
     k: int
     mode: str
     filters: SearchFilters
+    bridged_terms: list[str] = Field(
+        default_factory=list,
+        description="library terms, often in other languages, that lexical search also looked for",
+    )
     results: list[SearchHit]
 
 

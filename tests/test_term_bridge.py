@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.lexical import fts_query, lexical_search
 from index.library import Library
 from index.store import Store
-from index.term_bridge import bridgeable
+from index.term_bridge import STANDOUT_FROM, TermBridge, WordVectors, bridgeable
 from ingest.models import City, CityRole, Document, Passage
 
 VIENNA = City(2761369, "Vienna", "AT", 1691468, 48.2, 16.37)
@@ -92,3 +93,47 @@ def test_reindex_rebuilds_the_term_vectors_in_the_new_space(library: Library) ->
     assert bridged_terms(store) == vocabulary(store)
     switched = Library(data_dir, "minilm")
     assert "refugees" in switched.bridge.expand("refugee", switched.embedder)
+
+
+def test_a_word_found_in_the_library_still_reaches_other_languages(library: Library) -> None:
+    greek = "Ο δήμος βρίσκει διαμερίσματα για πρόσφυγες σε κάθε γειτονιά αντί για μεγάλες δομές."
+    library.write(Document(
+        source="refugees-el.pdf", path="refugees-el.pdf", sha256="g" * 64, pages=1, title="", language="el",
+        passages=[Passage(greek, 1, 1, "el", [VIENNA], [])], cities=[CityRole(VIENNA, None, "text", 1)],
+    ))
+    library.finish_writes()
+    # "πρόσφυγες" is a library term itself; the nearest *other* term sets the bar, so English gets in.
+    assert "refugees" in library.bridge.expand("πρόσφυγες", library.embedder)
+
+
+class FixedEmbedder:
+    """Word vectors chosen by the test (the selection rule, without a model)."""
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return np.array([self.vectors[t] for t in texts])
+
+
+def test_only_terms_that_stand_out_from_the_vocabulary_are_taken() -> None:
+    rng = np.random.default_rng(0)
+    matrix = rng.standard_normal((STANDOUT_FROM + 100, 64)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    terms = [f"term{i:04d}" for i in range(len(matrix))]
+    known = matrix[42] + 0.1 * rng.standard_normal(64).astype(np.float32)  # close to one term
+    unknown = rng.standard_normal(64).astype(np.float32)  # about as close to every term
+    embedder = FixedEmbedder({"known": known / np.linalg.norm(known), "unknown": unknown / np.linalg.norm(unknown)})
+    bridge = TermBridge("1", terms, matrix, WordVectors())
+    assert bridge.expand("known", embedder) == ["term0042"]
+    assert bridge.expand("unknown", embedder) == []
+
+
+def test_the_word_itself_does_not_set_the_bar_for_its_translations() -> None:
+    rng = np.random.default_rng(1)
+    matrix = rng.standard_normal((3, 16)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    terms = ["fluchtlinge", "other", "refugees"]  # FTS5 stores "Flüchtlinge" as "fluchtlinge"
+    word = 0.9 * matrix[0] + 0.45 * matrix[2]  # nearest to itself, a little less near its translation
+    bridge = TermBridge("1", terms, matrix, WordVectors())
+    assert bridge.expand("Flüchtlinge", FixedEmbedder({"flüchtlinge": word / np.linalg.norm(word)})) == ["refugees"]

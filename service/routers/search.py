@@ -49,12 +49,14 @@ def search(
         country=country.upper() if country else None, topic=topic, network=network,
         year_from=year_from, year_to=year_to, document_id=document,
     )
+    searcher = library.searcher
     with timed(response):
-        results = library.searcher.search(q, k=k, filters=filters, mode=mode)
+        results = searcher.search(q, k=k, filters=filters, mode=mode)
     return SearchResponse(
         query=q, k=k, mode=mode,
         filters=SearchFilters(lang=lang, city=city, country=country, topic=topic, network=network,
                               year_from=year_from, year_to=year_to, document=document),
+        bridged_terms=searcher.bridged_terms(q) if mode != "dense" else [],
         results=[asdict(r) for r in results],
     )
 

@@ -209,7 +209,9 @@
       if (run !== searchRun) return;
       clear(list);
       const n = answer.results.length;
-      setStatus(status, n ? `${n} document${n === 1 ? "" : "s"} found.` : "Nothing found. Try other words or fewer filters.");
+      const found = n ? `${n} document${n === 1 ? "" : "s"} found.` : "Nothing found. Try other words or fewer filters.";
+      const bridged = answer.bridged_terms.length ? ` Also searched for: ${answer.bridged_terms.join(", ")}.` : "";
+      setStatus(status, found + bridged);
       answer.results.forEach((r) => list.append(resultCard(r)));
     } catch (error) {
       if (run === searchRun) setStatus(status, error.message, "error");
