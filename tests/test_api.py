@@ -61,6 +61,7 @@ def test_search_matches_cli(http, api_server, capsys):
     assert answer.status_code == 200
     expected = cli_json(capsys, "search", params["q"], "--k", "5", "--data", str(api_server.data_dir))
     assert answer.json()["results"] == expected["results"]
+    assert answer.json()["bridged_terms"] == expected["bridged_terms"]
     assert answer.json()["results"], "the small library should answer a housing query"
     first = answer.json()["results"][0]
     assert {"document_id", "source", "title", "language", "page", "score", "snippet", "cities", "topics",
@@ -94,6 +95,12 @@ def test_search_cross_lingual_and_translations(http):
     sheet = [r for r in results if r["source"].startswith("clip-info-sheet")]
     assert sheet, [r["source"] for r in results]
     assert {t["language"] for t in sheet[0]["translations"]} & {"en", "sv"}
+
+
+def test_search_shows_the_terms_it_bridged_to_other_languages(http):
+    answer = http.get("/search", params={"q": "uchodźców", "k": 3}).json()
+    assert "refugees" in answer["bridged_terms"]
+    assert http.get("/search", params={"q": "uchodźców", "mode": "dense"}).json()["bridged_terms"] == []
 
 
 @pytest.mark.parametrize("params, expected", [

@@ -116,9 +116,12 @@ def test_search_with_filters(open_page, http):
     page.get_by_role("button", name="Search", exact=True).click()
     page.locator("#search-results li.card").first.wait_for()
     screenshot(page, "search-desktop")
-    expected = http.get("/search", params={"q": "Wohnraum für Geflüchtete", "lang": "en", "k": 20}).json()["results"]
+    answer = http.get("/search", params={"q": "Wohnraum für Geflüchtete", "lang": "en", "k": 20}).json()
+    expected = answer["results"]
     titles = page.locator("#search-results li.card h3").all_inner_texts()
     assert titles == [r["title"] for r in expected]
+    if answer["bridged_terms"]:  # the page says which terms in other languages it also looked for
+        assert f"Also searched for: {', '.join(answer['bridged_terms'])}." in page.locator("#search-status").inner_text()
     assert "lang=en" in page.url and "q=Wohnraum" in page.url
 
     # the search survives a reload (its state is in the address)
