@@ -62,9 +62,16 @@ class TermBridge:
     matrix: np.ndarray  # (terms, dimension), unit rows
     word_vectors: "WordVectors"
     rows: dict[str, int] = field(init=False)
+    # Mean and covariance of the term vectors: a word's mean and spread of similarity to the
+    # whole vocabulary in O(dimension^2), without a pass over every term.
+    mean: np.ndarray = field(init=False)
+    covariance: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.rows = {term: row for row, term in enumerate(self.terms)}
+        count = max(len(self.terms), 1)
+        self.mean = self.matrix.sum(axis=0, dtype=np.float64) / count
+        self.covariance = (self.matrix.T.astype(np.float64) @ self.matrix) / count - np.outer(self.mean, self.mean)
 
     @classmethod
     def from_store(cls, store: Store, word_vectors: "WordVectors | None" = None) -> "TermBridge":
@@ -82,18 +89,26 @@ class TermBridge:
         words = sorted({w.lower() for w in _QUERY_WORD.findall(query)} - STOPWORDS)
         if not words or not self.terms:
             return []
+        vectors = self.word_vectors.vectors(words, embedder)
+        similarities = vectors @ self.matrix.T  # (words, terms): one row per word, contiguous
+        depth = min(NEIGHBOURS + 1, len(self.terms))  # one spare: the word's own term is skipped
+        nearest = np.argpartition(-similarities, depth - 1, axis=1)[:, :depth]
+        floors = self._standout_floors(vectors)
         found: set[str] = set()
-        similarities = self.matrix @ self.word_vectors.vectors(words, embedder).T  # (terms, words)
-        for word, column in zip(words, similarities.T):
-            floor = column.mean() + MIN_STANDOUT * column.std() if len(self.terms) >= STANDOUT_FROM else -np.inf
-            own = self.rows.get(fts_fold(word))
-            if own is not None:  # the word itself is no translation, and must not set the margin
-                column = column.copy()
-                column[own] = -np.inf
-            nearest = np.argpartition(-column, min(NEIGHBOURS, len(column)) - 1)[:NEIGHBOURS]
-            floor = max(floor, column[nearest].max() - MARGIN)
-            found.update(self.terms[i] for i in nearest if column[i] >= floor)
+        for word, scores, candidates, floor in zip(words, similarities, nearest, floors):
+            own = self.rows.get(fts_fold(word))  # the word itself is no translation, nor the bar for one
+            rows = sorted((r for r in candidates if r != own), key=lambda r: -scores[r])[:NEIGHBOURS]
+            if rows:
+                floor = max(floor, scores[rows[0]] - MARGIN)
+                found.update(self.terms[r] for r in rows if scores[r] >= floor)
         return sorted(found)
+
+    def _standout_floors(self, vectors: np.ndarray) -> np.ndarray:
+        if len(self.terms) < STANDOUT_FROM:
+            return np.full(len(vectors), -np.inf)
+        means = vectors @ self.mean
+        spreads = np.sqrt(np.maximum(np.einsum("wd,de,we->w", vectors, self.covariance, vectors), 0.0))
+        return means + MIN_STANDOUT * spreads
 
 
 class WordVectors:
