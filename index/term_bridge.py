@@ -71,7 +71,7 @@ class TermBridge:
         self.rows = {term: row for row, term in enumerate(self.terms)}
         count = max(len(self.terms), 1)
         self.mean = self.matrix.sum(axis=0, dtype=np.float64) / count
-        self.covariance = (self.matrix.T.astype(np.float64) @ self.matrix) / count - np.outer(self.mean, self.mean)
+        self.covariance = (self.matrix.T @ self.matrix).astype(np.float64) / count - np.outer(self.mean, self.mean)
 
     @classmethod
     def from_store(cls, store: Store, word_vectors: "WordVectors | None" = None) -> "TermBridge":
