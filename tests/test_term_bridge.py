@@ -9,7 +9,7 @@ import pytest
 from index.lexical import fts_query, lexical_search
 from index.library import Library
 from index.store import Store
-from index.term_bridge import STANDOUT_FROM, TermBridge, WordVectors, bridgeable
+from index.term_bridge import MAX_WORDS, STANDOUT_FROM, TermBridge, WordVectors, bridgeable
 from ingest.models import City, CityRole, Document, Passage
 
 VIENNA = City(2761369, "Vienna", "AT", 1691468, 48.2, 16.37)
@@ -137,3 +137,19 @@ def test_the_word_itself_does_not_set_the_bar_for_its_translations() -> None:
     word = 0.9 * matrix[0] + 0.45 * matrix[2]  # nearest to itself, a little less near its translation
     bridge = TermBridge("1", terms, matrix, WordVectors())
     assert bridge.expand("Flüchtlinge", FixedEmbedder({"flüchtlinge": word / np.linalg.norm(word)})) == ["refugees"]
+
+
+def test_long_queries_bridge_their_rarest_words_only() -> None:
+    words = [f"word{chr(97 + i)}" for i in range(MAX_WORDS + 5)]
+    asked: list[str] = []
+
+    class Recording(FixedEmbedder):
+        def encode_queries(self, texts: list[str]) -> np.ndarray:
+            asked.extend(texts)
+            return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+    frequency = {w: 100 - i for i, w in enumerate(words)}  # later words are rarer
+    del frequency[words[0]]  # ... and the first is not in the library at all
+    bridge = TermBridge("1", ["anything"], np.ones((1, 4), dtype=np.float32) / 2, WordVectors(), frequency)
+    bridge.expand(" ".join(words), Recording({}))
+    assert sorted(asked) == sorted([words[0], *words[-(MAX_WORDS - 1):]])
