@@ -126,7 +126,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 
 
 -- One vector per lexical term, for bridging query words across languages (index/term_bridge.py).
 -- A cache like the faiss file: filled after each ingest job, emptied when the embedder changes.
+-- (A rowid table: 1.5 KB rows pack 2.2x worse WITHOUT ROWID.)
 CREATE TABLE IF NOT EXISTS term_vectors (
     term   TEXT PRIMARY KEY,
     vector BLOB NOT NULL
-) WITHOUT ROWID;
+);
