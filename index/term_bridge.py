@@ -32,7 +32,7 @@ MARGIN = 0.01  # ... of which those within this cosine of the best one are kept 
 MIN_STANDOUT = 4.0
 STANDOUT_FROM = 500  # terms needed before the vocabulary's spread means anything
 MIN_LENGTH, MAX_LENGTH = 3, 40  # shorter terms are noise, longer ones are URLs and glued words
-EMBED_BATCH = 256
+EMBED_BATCH = 64  # small batches: a search waiting for the model waits for one batch at most (~0.25 s)
 MAX_WORDS = 12  # bridged per query, rarest in the library first: each costs one encoding (~5 ms)
 WORD_CACHE = 4096  # query word vectors kept between searches
 
