@@ -32,7 +32,7 @@ MARGIN = 0.01  # ... of which those within this cosine of the best one are kept 
 MIN_STANDOUT = 4.0
 STANDOUT_FROM = 500  # terms needed before the vocabulary's spread means anything
 MIN_LENGTH, MAX_LENGTH = 3, 40  # shorter terms are noise, longer ones are URLs and glued words
-EMBED_BATCH = 64  # small batches: a search waiting for the model waits for one batch at most (~0.25 s)
+EMBED_BATCH, WRITE_BATCH = 64, 4096
 MAX_WORDS = 12  # bridged per query, rarest in the library first: each costs one encoding (~5 ms)
 WORD_CACHE = 4096  # query word vectors kept between searches
 
@@ -44,15 +44,22 @@ def bridgeable(term: str) -> bool:
 
 
 def embed_new_terms(store: Store, embedder: Embedder) -> int:
-    """Embed the lexical index's terms that have no vector yet; returns how many were added."""
+    """Embed the lexical index's terms that have no vector yet; returns how many were added.
+
+    Encoded in small batches (a search waiting for the model waits for one batch at most),
+    written in large ones (each write makes readers reload the bridge).
+    """
     missing = [
         term for (term,) in store.conn.execute(
             "SELECT v.term FROM passages_vocab v WHERE NOT EXISTS (SELECT 1 FROM term_vectors t WHERE t.term = v.term)"
         ) if bridgeable(term)
     ]
-    for start in range(0, len(missing), EMBED_BATCH):
-        chunk = missing[start : start + EMBED_BATCH]
-        store.add_term_vectors(zip(chunk, (vector_to_blob(v) for v in embedder.encode_passages(chunk))))
+    for start in range(0, len(missing), WRITE_BATCH):
+        chunk = missing[start : start + WRITE_BATCH]
+        vectors = np.vstack([
+            embedder.encode_passages(chunk[i : i + EMBED_BATCH]) for i in range(0, len(chunk), EMBED_BATCH)
+        ])
+        store.add_term_vectors(zip(chunk, map(vector_to_blob, vectors)))
     return len(missing)
 
 
