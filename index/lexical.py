@@ -28,7 +28,7 @@ def fts_fold(word: str) -> str:
 
 def fts_query(text: str, extra_terms: Iterable[str] = ()) -> str | None:
     """Any of the query's content words (plus `extra_terms`), each quoted: a user's text never becomes FTS syntax."""
-    words = set(w.lower() for w in _WORD.findall(text)) - STOPWORDS
+    words = {w.lower() for w in _WORD.findall(text)} - STOPWORDS
     words |= {t for t in extra_terms if _WORD.fullmatch(t)}
     return " OR ".join(f'"{w}"' for w in sorted(words)) if words else None
 

@@ -78,6 +78,7 @@ class Searcher:
         self.dense = dense
         self.centroids = centroids or LanguageCentroids.from_store(store)
         self.bridge = bridge or TermBridge.from_store(store)
+        self._bridged: dict[str, list[str]] = {}  # a request asks for them twice: search and answer
 
     # -- passages ---------------------------------------------------------------
 
@@ -105,7 +106,9 @@ class Searcher:
 
     def bridged_terms(self, query: str) -> list[str]:
         """Library terms in other languages that lexical search also looks for (shown to users)."""
-        return self.bridge.expand(query, self.embedder)
+        if query not in self._bridged:
+            self._bridged[query] = self.bridge.expand(query, self.embedder)
+        return self._bridged[query]
 
     def _owners(self, passage_ids: list[int]) -> dict[int, int]:
         rows = self.store.select_in("SELECT id, document_id FROM passages WHERE id IN ({ids})", passage_ids)

@@ -7,8 +7,8 @@ query word is embedded (as a query), and the library terms nearest to it join th
 query. This is query translation with the library's own vocabulary as the dictionary, so
 it needs no bilingual dictionary and adapts to whatever languages are ingested.
 
-Measured on the labelled set (`praxis eval`): lexical nDCG@10 0.47 -> 0.63 (cross-lingual
-0.15 -> 0.44), hybrid 0.77 -> 0.80. Term vectors are a cache like the faiss file: terms
+Measured on the labelled set (`praxis eval`): lexical nDCG@10 0.47 -> 0.65 (cross-lingual
+0.15 -> 0.48), hybrid 0.77 -> 0.80. Term vectors are a cache like the faiss file: terms
 not embedded yet are simply not bridged, and the next ingest or `praxis reindex` adds them.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 from index.embedders.base import Embedder
 from index.lexical import fts_fold
 from index.stopwords import STOPWORDS
-from index.store import Store, blob_to_vector, vector_to_blob
+from index.store import Store, vector_to_blob
 
 NEIGHBOURS = 5  # library terms considered per query word
 MARGIN = 0.01  # ... of which those within this cosine of the best one are kept (e5 scores are close together)
