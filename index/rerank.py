@@ -10,6 +10,8 @@ measured on the labelled set (`praxis eval`):
 - topic agreement: topics found in the query by the multilingual taxonomy are matched
   against the passage's and its document's topics; a topic is the same slug in every
   language, so this signal does not care which language either side is in.
+
+For long, general queries (a mentee's needs) there is a third, `discount_generic`.
 """
 from __future__ import annotations
 
@@ -57,10 +59,7 @@ def rescore(
     if not hits:
         return []
     ids = [pid for pid, _ in hits]
-    languages = {r[0]: r[1] for r in store.select_in(
-        "SELECT p.id, coalesce(p.language, d.language, '?') FROM passages p JOIN documents d ON d.id = p.document_id "
-        "WHERE p.id IN ({ids})", ids,
-    )}
+    languages = passage_languages(store, ids)
     offsets = centroids.offsets(query_vector)
     wanted = set(assign_topics(query))
     carried = _topics_of(store, ids) if wanted else {}
@@ -72,6 +71,32 @@ def rescore(
         scored.append((pid, score))
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored
+
+
+def discount_generic(
+    store: Store, centroids: LanguageCentroids, vectors: np.ndarray, hits: list[tuple[int, float]], penalty: float
+) -> list[tuple[int, float]]:
+    """Dense hits lowered by `penalty` times how generic each passage is within its language.
+
+    Overviews and introductions sit near the centre of their language's passages and match
+    any general text about integration. Generic = similarity to the language centroid minus
+    that language's average (which is |centroid|²), so no language is favoured.
+    `vectors` are the hits' passage vectors, in order.
+    """
+    languages = passage_languages(store, [pid for pid, _ in hits])
+    discounted = []
+    for (pid, score), vector in zip(hits, vectors):
+        centroid = centroids.centroids.get(languages.get(pid, "?"))
+        generic = float(vector @ centroid - centroid @ centroid) if centroid is not None else 0.0
+        discounted.append((pid, score - penalty * generic))
+    return discounted
+
+
+def passage_languages(store: Store, ids: list[int]) -> dict[int, str]:
+    return {r[0]: r[1] for r in store.select_in(
+        "SELECT p.id, coalesce(p.language, d.language, '?') FROM passages p JOIN documents d ON d.id = p.document_id "
+        "WHERE p.id IN ({ids})", ids,
+    )}
 
 
 def _topics_of(store: Store, ids: list[int]) -> dict[int, set[str]]:

