@@ -121,7 +121,8 @@ def test_search_with_filters(open_page, http):
     titles = page.locator("#search-results li.card h3").all_inner_texts()
     assert titles == [r["title"] for r in expected]
     assert answer["bridged_terms"]  # the page says which terms in other languages it also looked for
-    assert f"Also searched for: {', '.join(answer['bridged_terms'])}." in page.locator("#search-status").inner_text()
+    shown = answer["bridged_terms"][:15]
+    assert f"Also searched for: {', '.join(shown)}" in page.locator("#search-status").inner_text()
     assert "lang=en" in page.url and "q=Wohnraum" in page.url
 
     # the search survives a reload (its state is in the address)

@@ -210,7 +210,9 @@
       clear(list);
       const n = answer.results.length;
       const found = n ? `${n} document${n === 1 ? "" : "s"} found.` : "Nothing found. Try other words or fewer filters.";
-      const bridged = answer.bridged_terms.length ? ` Also searched for: ${answer.bridged_terms.join(", ")}.` : "";
+      const terms = answer.bridged_terms, shown = terms.slice(0, 15);
+      const more = terms.length > shown.length ? ` and ${terms.length - shown.length} more` : "";
+      const bridged = terms.length ? ` Also searched for: ${shown.join(", ")}${more}.` : "";
       setStatus(status, found + bridged);
       answer.results.forEach((r) => list.append(resultCard(r)));
     } catch (error) {
