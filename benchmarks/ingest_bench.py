@@ -159,7 +159,7 @@ class Instrument:
         self._wrap(lib.store, "write_document", "store")
         self._wrap(lib, "_follow", "follow")
         self._wrap(lib, "finish_writes", "finish")
-        self._wrap(library_module, "embed_new_terms", "terms")
+        self._wrap(library_module, "sync_term_vectors", "terms")
         original_ingest_file = job.ingest_file
 
         def ingest_file(library, path, *args, **kwargs):

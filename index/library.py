@@ -16,7 +16,7 @@ from index.rerank import LanguageCentroids
 from index.search import Searcher
 from index.similarity import document_centroids, find_translations
 from index.store import Store, text_hash
-from index.term_bridge import TermBridge, WordVectors, embed_new_terms
+from index.term_bridge import TermBridge, WordVectors, sync_term_vectors
 from ingest.models import Document
 
 
@@ -117,7 +117,7 @@ class Library:
 
     def finish_writes(self) -> None:
         """After a batch: embed new terms, recompute translation pairs, persist the dense cache."""
-        embed_new_terms(self.store, self.embedder)
+        sync_term_vectors(self.store, self.embedder)
         with self._refresh_lock:
             before = self.store.generation
             self.store.replace_translations(find_translations(self.store))

@@ -7,7 +7,7 @@ from index.dense import DenseIndex
 from index.embedders import make_embedder
 from index.library import embedding_input
 from index.store import Store, text_hash
-from index.term_bridge import embed_new_terms
+from index.term_bridge import sync_term_vectors
 
 
 def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:
@@ -29,5 +29,5 @@ def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:
         vectors.update(zip(chunk, embedder.encode_passages([inputs[h] for h in chunk])))
     store.replace_all_vectors(embedder.identifier, embedder.dimension, passage_hashes, vectors)
     DenseIndex.rebuild(store)
-    embed_new_terms(store, embedder)
+    sync_term_vectors(store, embedder)
     return len(rows)

@@ -227,6 +227,10 @@ class Store:
         with self.transaction(counter="terms_version") as conn:
             conn.executemany("INSERT OR REPLACE INTO term_vectors(term, vector) VALUES (?, ?)", rows)
 
+    def remove_term_vectors(self, terms: list[str]) -> None:
+        with self.transaction(counter="terms_version") as conn:
+            conn.executemany("DELETE FROM term_vectors WHERE term = ?", [(t,) for t in terms])
+
     def replace_all_vectors(
         self, identifier: str, dimension: int, passage_hashes: dict[int, str], vectors: dict[str, np.ndarray]
     ) -> None:

@@ -43,12 +43,18 @@ def bridgeable(term: str) -> bool:
     return MIN_LENGTH <= len(term) <= MAX_LENGTH and not any(ch.isdigit() for ch in term) and term not in STOPWORDS
 
 
-def embed_new_terms(store: Store, embedder: Embedder) -> int:
-    """Embed the lexical index's terms that have no vector yet; returns how many were added.
+def sync_term_vectors(store: Store, embedder: Embedder) -> int:
+    """Give every term of the lexical index a vector, and drop the vectors of terms that left
+    it (a deleted or changed document), so the bridge never offers a word that finds nothing.
 
-    Encoded in small batches (a search waiting for the model waits for one batch at most),
-    written in large ones (each write makes readers reload the bridge).
+    Returns how many terms were embedded. Encoded in small batches (a search waiting for the
+    model waits for one batch at most), written in large ones (each write makes readers
+    reload the bridge).
     """
+    # EXCEPT, not NOT EXISTS: point lookups into fts5vocab take 4 s for 200k terms, this 0.15 s.
+    gone = [term for (term,) in store.conn.execute("SELECT term FROM term_vectors EXCEPT SELECT term FROM passages_vocab")]
+    if gone:
+        store.remove_term_vectors(gone)
     missing = [
         term for (term,) in store.conn.execute(
             "SELECT v.term FROM passages_vocab v WHERE NOT EXISTS (SELECT 1 FROM term_vectors t WHERE t.term = v.term)"

@@ -153,3 +153,12 @@ def test_long_queries_bridge_their_rarest_words_only() -> None:
     bridge = TermBridge("1", ["anything"], np.ones((1, 4), dtype=np.float32) / 2, WordVectors(), frequency)
     bridge.expand(" ".join(words), Recording({}))
     assert sorted(asked) == sorted([words[0], *words[-(MAX_WORDS - 1):]])
+
+
+def test_terms_of_a_deleted_document_leave_the_bridge(library: Library) -> None:
+    assert "shelters" in library.bridge.terms
+    refugees = library.store.document_by_source("refugees.pdf")["id"]
+    assert library.delete(refugees)
+    library.finish_writes()
+    assert "shelters" not in library.bridge.terms
+    assert bridged_terms(library.store) == vocabulary(library.store)
