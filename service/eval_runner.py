@@ -26,14 +26,14 @@ def search_run(library: Library, queries: list[dict], mode: str, k: int = 10) ->
 
 def evaluate_search(library: Library, queries: list[dict], publication_of: dict[str, str] | None = None) -> str:
     publication_of = publication_of or {}
-    qrels = ev.fold_qrels(ev.qrels_from_queries(queries), publication_of)
+    qrels = ev.fold_publications(ev.qrels_from_queries(queries), publication_of)
     languages = dict(library.store.conn.execute("SELECT source, language FROM documents").fetchall())
     by_language = ev.language_groups(queries)
     crossing = ev.language_pair_groups(queries, languages)
     tables = []
     overall: dict[str, dict[str, float]] = {}
     for mode in MODES:
-        run = ev.fold_run(search_run(library, queries, mode), publication_of)
+        run = ev.fold_publications(search_run(library, queries, mode), publication_of)
         summary = ev.summarise(run, qrels, by_language)
         overall[mode] = summary["all"]
         pairs = ev.summarise(run, qrels, crossing)
@@ -70,9 +70,9 @@ def _gazetteer_name(name: str) -> str:
 def evaluate_recommendations(library: Library, cases: list[dict], publication_of: dict[str, str] | None = None) -> str:
     publication_of = publication_of or {}
     mentors, practices = recommendation_runs(library, cases)
-    practices = ev.fold_run(practices, publication_of)
+    practices = ev.fold_publications(practices, publication_of)
     mentor_qrels = ev.mentor_qrels(cases, canonical=_gazetteer_name)
-    practice_qrels = ev.fold_qrels(ev.practice_qrels(cases), publication_of)
+    practice_qrels = ev.fold_publications(ev.practice_qrels(cases), publication_of)
     groups = ev.language_groups(cases)
     rows: dict[str, dict[str, float]] = {}
     for name in ["all"] + sorted(set(groups.values())):

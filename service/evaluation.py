@@ -12,8 +12,10 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 Run = Mapping[str, Mapping[str, float]]
+Number = TypeVar("Number", int, float)
 Qrels = Mapping[str, Mapping[str, int]]
 
 # A document counts as relevant from this grade on; grade 0 marks a judged non-answer
@@ -88,30 +90,19 @@ def publications_from_catalogue(entries: Iterable[Mapping]) -> dict[str, str]:
     return {e["file"]: e["translation_of"] for e in entries if e.get("translation_of")}
 
 
-def fold_run(run: Run, publication_of: Mapping[str, str]) -> dict[str, dict[str, float]]:
-    """Language versions of one publication become one result, at the best version's score.
+def fold_publications(per_query: Mapping[str, Mapping[str, Number]], publication_of: Mapping[str, str]) -> dict[str, dict[str, Number]]:
+    """A run or qrels per publication: its language versions become one id, with the best
+    version's score (a run) or grade (qrels).
 
     The search page shows a publication once, with its versions, so scoring versions as
     separate results would let one card fill two of the ten places.
     """
-    folded: dict[str, dict[str, float]] = {}
-    for query_id, scores in run.items():
-        merged: dict[str, float] = {}
-        for doc, score in scores.items():
+    folded: dict[str, dict[str, Number]] = {}
+    for query_id, values in per_query.items():
+        merged: dict[str, Number] = {}
+        for doc, value in values.items():
             key = publication_of.get(doc, doc)
-            merged[key] = max(score, merged.get(key, score))
-        folded[query_id] = merged
-    return folded
-
-
-def fold_qrels(qrels: Qrels, publication_of: Mapping[str, str]) -> dict[str, dict[str, int]]:
-    """Qrels per publication: the best grade of any of its language versions."""
-    folded: dict[str, dict[str, int]] = {}
-    for query_id, judgements in qrels.items():
-        merged: dict[str, int] = {}
-        for doc, grade in judgements.items():
-            key = publication_of.get(doc, doc)
-            merged[key] = max(grade, merged.get(key, grade))
+            merged[key] = max(value, merged.get(key, value))
         folded[query_id] = merged
     return folded
 

@@ -209,9 +209,9 @@ def test_language_versions_count_as_one_publication():
         [{"file": "a-sv.pdf", "translation_of": "a-en.pdf"}, {"file": "a-en.pdf"}, {"file": "b.pdf"}]
     )
     assert publication_of == {"a-sv.pdf": "a-en.pdf"}
-    run = ev.fold_run({"q": {"a-en.pdf": 0.5, "a-sv.pdf": 0.9, "b.pdf": 0.7}}, publication_of)
+    run = ev.fold_publications({"q": {"a-en.pdf": 0.5, "a-sv.pdf": 0.9, "b.pdf": 0.7}}, publication_of)
     assert run == {"q": {"a-en.pdf": 0.9, "b.pdf": 0.7}}
-    qrels = ev.fold_qrels({"q": {"a-sv.pdf": 2, "a-en.pdf": 1, "c.pdf": 1}}, publication_of)
+    qrels = ev.fold_publications({"q": {"a-sv.pdf": 2, "a-en.pdf": 1, "c.pdf": 1}}, publication_of)
     assert qrels == {"q": {"a-en.pdf": 2, "c.pdf": 1}}
     # Folded, the pair fills one of the top two places and b.pdf gets the other.
     assert ev.recall_at_k(run, {"q": {"a-en.pdf": 1, "b.pdf": 1}}, k=2) == {"q": 1.0}
