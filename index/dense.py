@@ -16,7 +16,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.store import Store
+from praxis.index.store import Store
 
 log = logging.getLogger(__name__)
 # One query at a time is faster on one thread (measured: 10 vs 14 ms at 100k passages), and

@@ -5,7 +5,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from index.store import Store
+from praxis.index.store import Store
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def city_ids(store: Store, name: str) -> list[int]:
     rows = store.conn.execute("SELECT geonameid FROM cities WHERE name = ? COLLATE NOCASE", (name.strip(),)).fetchall()
     if rows:
         return [r[0] for r in rows]
-    from ingest.cities import Gazetteer  # the gazetteer is large: load only when needed
+    from praxis.ingest.cities import Gazetteer  # the gazetteer is large: load only when needed
 
     city = Gazetteer.load().resolve(name)
     return [city.geonameid] if city else []

@@ -5,9 +5,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from index.filters import Filters
-from index.stopwords import STOPWORDS
-from index.store import Store
+from praxis.index.filters import Filters
+from praxis.index.stopwords import STOPWORDS
+from praxis.index.store import Store
 
 # Words of two letters or more in any script; FTS5 operators and punctuation are dropped.
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from index.dense import DenseIndex
-from index.embedders import Embedder, make_embedder
-from index.rerank import LanguageCentroids
-from index.search import Searcher
-from index.similarity import document_centroids, find_translations
-from index.store import Store, text_hash
-from index.term_bridge import TermBridge, WordVectors, sync_term_vectors
-from ingest.models import Document
+from praxis.index.dense import DenseIndex
+from praxis.index.embedders import Embedder, make_embedder
+from praxis.index.rerank import LanguageCentroids
+from praxis.index.search import Searcher
+from praxis.index.similarity import document_centroids, find_translations
+from praxis.index.store import Store, text_hash
+from praxis.index.term_bridge import TermBridge, WordVectors, sync_term_vectors
+from praxis.ingest.models import Document
 
 
 def embedding_input(title: str, passage_text: str) -> str:

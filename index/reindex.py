@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.dense import DenseIndex
-from index.embedders import make_embedder
-from index.library import embedding_input
-from index.store import Store, text_hash
-from index.term_bridge import sync_term_vectors
+from praxis.index.dense import DenseIndex
+from praxis.index.embedders import make_embedder
+from praxis.index.library import embedding_input
+from praxis.index.store import Store, text_hash
+from praxis.index.term_bridge import sync_term_vectors
 
 
 def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:

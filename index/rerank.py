@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.store import Store, blob_to_vector
-from ingest.topics import assign_topics
+from praxis.index.store import Store, blob_to_vector
+from praxis.ingest.topics import assign_topics
 
 LANGUAGE_CALIBRATION = 0.5  # β
 TOPIC_BOOST = 0.05  # added per share of the query's topics that the passage carries

@@ -12,14 +12,14 @@ from typing import Literal
 
 import numpy as np
 
-from index.dense import DenseIndex
-from index.embedders.base import Embedder
-from index.filters import Filters
-from index.lexical import lexical_search
-from index.rerank import CANDIDATES, LanguageCentroids, discount_generic, rescore
-from index.similarity import translation_ids
-from index.store import Store
-from index.term_bridge import TermBridge
+from praxis.index.dense import DenseIndex
+from praxis.index.embedders.base import Embedder
+from praxis.index.filters import Filters
+from praxis.index.lexical import lexical_search
+from praxis.index.rerank import CANDIDATES, LanguageCentroids, discount_generic, rescore
+from praxis.index.similarity import translation_ids
+from praxis.index.store import Store
+from praxis.index.term_bridge import TermBridge
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 10  # lower than the usual 60: the first ranks of each list matter most here (measured)

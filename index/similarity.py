@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from index.store import Store
+from praxis.index.store import Store
 
 # Measured on the sample library with multilingual-e5-small: translated passages align at
 # ~0.9 cosine, same-topic documents by the same city stay around 0.8-0.85.

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedders.base import EmbedderMismatch
-from ingest.models import City, Document
+from praxis.index.embedders.base import EmbedderMismatch
+from praxis.ingest.models import City, Document
 
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 DB_NAME = "praxis.sqlite3"

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.embedders.base import Embedder
-from index.lexical import fts_fold
-from index.stopwords import STOPWORDS
-from index.store import Store, vector_to_blob
+from praxis.index.embedders.base import Embedder
+from praxis.index.lexical import fts_fold
+from praxis.index.stopwords import STOPWORDS
+from praxis.index.store import Store, vector_to_blob
 
 NEIGHBOURS = 5  # library terms considered per query word
 MARGIN = 0.01  # ... of which those within this cosine of the best one are kept (e5 scores are close together)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ingest.models import CatalogueEntry
+from praxis.ingest.models import CatalogueEntry
 
 
 class CatalogueError(ValueError):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from ingest.models import City
+from praxis.ingest.models import City
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 INDEX_VERSION = 4

@@ -5,13 +5,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ingest.cities import Gazetteer
-from ingest.language import detect_language, document_language
-from ingest.models import CatalogueEntry, CityRole, Document, Passage
-from ingest.pdf_reader import PdfText
-from ingest.practices import extract_practices
-from ingest.text import clean_pages, split_passages
-from ingest.topics import assign_topics, normalise_topic
+from praxis.ingest.cities import Gazetteer
+from praxis.ingest.language import detect_language, document_language
+from praxis.ingest.models import CatalogueEntry, CityRole, Document, Passage
+from praxis.ingest.pdf_reader import PdfText
+from praxis.ingest.practices import extract_practices
+from praxis.ingest.text import clean_pages, split_passages
+from praxis.ingest.topics import assign_topics, normalise_topic
 
 NO_TEXT = "no text layer — scanned?"
 TITLE_WORDS = 14  # a title made up from the text: its first paragraph, cut short

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.library import Library
-from ingest.document import NO_TEXT, build_document
-from ingest.models import CatalogueEntry
-from ingest.pdf_reader import PdfError, read_pdf
+from praxis.index.library import Library
+from praxis.ingest.document import NO_TEXT, build_document
+from praxis.ingest.models import CatalogueEntry
+from praxis.ingest.pdf_reader import PdfError, read_pdf
 
 
 @dataclass

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ingest.cities import Gazetteer
-from ingest.models import City, CityRole, Document, Passage, Practice
+from praxis.ingest.cities import Gazetteer
+from praxis.ingest.models import City, CityRole, Document, Passage, Practice
 
 # A document is about one city when that city carries this share of all city mentions.
 SINGLE_FOCUS_SHARE = 0.6

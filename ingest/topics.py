@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from typing import NamedTuple
 
-from ingest.cities import fold
+from praxis.ingest.cities import fold
 
 TOPICS: dict[str, str] = {
     "housing": "Housing",

@@ -26,10 +26,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.deps import API_KEY_HEADER, api_key_problem
-from service.routers import cities, documents, health, practices, recommend, search
-from service.routers.common import reject_unknown_query_params
-from service.settings import Settings, get_settings
+from praxis.service.deps import API_KEY_HEADER, api_key_problem
+from praxis.service.routers import cities, documents, health, practices, recommend, search
+from praxis.service.routers.common import reject_unknown_query_params
+from praxis.service.settings import Settings, get_settings
 
 log = logging.getLogger("praxis.service")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -37,13 +37,13 @@ UPLOAD_PATHS = {"/documents", "/documents/"}
 
 
 def _open_library(settings: Settings):
-    from index.library import Library
+    from praxis.index.library import Library
 
     library = Library(settings.data, settings.embedder)
     # Warm what the first requests would otherwise wait for (model, gazetteer).
     library.embedder.encode_query("warm up")
     try:
-        from ingest.cities import Gazetteer
+        from praxis.ingest.cities import Gazetteer
 
         Gazetteer.load()
     except Exception:  # noqa: BLE001 - only a warm-up; the request that needs it will say why

@@ -7,11 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from service.settings import get_settings
+from praxis.service.settings import get_settings
 
 
 def _library(args: argparse.Namespace):
-    from index.library import Library
+    from praxis.index.library import Library
 
     return Library(args.data, args.embedder)
 
@@ -24,8 +24,8 @@ def _print_json(value: object) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.catalogue import CatalogueError, load_catalogue
-    from ingest.job import find_pdfs, run_ingest
+    from praxis.ingest.catalogue import CatalogueError, load_catalogue
+    from praxis.ingest.job import find_pdfs, run_ingest
 
     try:
         catalogue = load_catalogue(args.manifest) if args.manifest else {}
@@ -75,7 +75,7 @@ def _print_ingest_summary(report) -> None:
 
 
 def _filters(args: argparse.Namespace):
-    from index.filters import Filters
+    from praxis.index.filters import Filters
 
     return Filters(
         language=args.lang, city=args.city, country=args.country, topic=args.topic, network=args.network,
@@ -105,7 +105,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
-    from index.similarity import similar_documents
+    from praxis.index.similarity import similar_documents
 
     library = _library(args)
     rows = []
@@ -124,7 +124,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from service.recommend import MenteeProfile, recommend
+    from praxis.service.recommend import MenteeProfile, recommend
 
     library = _library(args)
     profile = MenteeProfile(needs=args.needs, city=args.city, country=args.country, population=args.population)
@@ -137,7 +137,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from service.eval_runner import run_evaluation
+    from praxis.service.eval_runner import run_evaluation
 
     catalogue = Path(args.catalogue) if args.catalogue else None
     print(run_evaluation(_library(args), Path(args.eval_dir), only=args.only, catalogue=catalogue))
@@ -150,7 +150,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["PRAXIS_DATA"] = str(args.data)
     os.environ["PRAXIS_EMBEDDER"] = args.embedder
     get_settings.cache_clear()
-    from service.app import create_app
+    from praxis.service.app import create_app
 
     print(f"Praxis serving {args.data} on http://{args.host}:{args.port}", flush=True)
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
@@ -158,7 +158,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from index.reindex import reembed
+    from praxis.index.reindex import reembed
 
     count = reembed(args.data, args.embedder)
     print(f"re-embedded {count} passages with {args.embedder}")
@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
         print("praxis: --k must be at least 1", file=sys.stderr)
         return 2
-    from index.embedders import EmbedderMismatch
+    from praxis.index.embedders import EmbedderMismatch
 
     try:
         return int(args.func(args) or 0)

@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader
 
-from index.library import Library
-from service.settings import Settings
+from praxis.index.library import Library
+from praxis.service.settings import Settings
 
 API_KEY_HEADER = "X-API-Key"
 _api_key_header = APIKeyHeader(

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.library import Library
-from service import evaluation as ev
-from service.recommend import MenteeProfile, recommend
+from praxis.index.library import Library
+from praxis.service import evaluation as ev
+from praxis.service.recommend import MenteeProfile, recommend
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -61,7 +61,7 @@ def recommendation_runs(library: Library, cases: list[dict]) -> tuple[dict, dict
 
 def _gazetteer_name(name: str) -> str:
     """Labels use everyday spellings ("Ghent"); answers use the gazetteer's ("Gent")."""
-    from ingest.cities import Gazetteer
+    from praxis.ingest.cities import Gazetteer
 
     city = Gazetteer.load().resolve(name)
     return city.name if city else name

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from index.library import Library
-from index.search import snippet_of
-from ingest.topics import assign_topics
+from praxis.index.library import Library
+from praxis.index.search import snippet_of
+from praxis.ingest.topics import assign_topics
 
 PASSAGES_PER_NEED = 80
 # A mentee's needs are long and general, so passages about integration in general (overviews,
@@ -200,7 +200,7 @@ def passage_facts(library: Library, passage_ids: set[int]) -> dict[int, PassageF
 def resolve_mentee(library: Library, profile: MenteeProfile) -> MenteeContext:
     context = MenteeContext(country=profile.country.upper() if profile.country else None, population=profile.population)
     if profile.city:
-        from ingest.cities import Gazetteer
+        from praxis.ingest.cities import Gazetteer
 
         city = Gazetteer.load().resolve(profile.city, context.country)
         if city is not None:

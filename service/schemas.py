@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.recommend import MenteeProfile
+from praxis.service.recommend import MenteeProfile
 
 # -- errors and health ------------------------------------------------------------------
 

@@ -76,9 +76,9 @@ def api_key() -> str:
 @pytest.fixture(scope="session")
 def small_library(tmp_path_factory) -> Path:
     """The data directory of a real library of ~14 corpus PDFs (read-only: copy it to write)."""
-    from index.library import Library
-    from ingest.catalogue import load_catalogue
-    from ingest.job import run_ingest
+    from praxis.index.library import Library
+    from praxis.ingest.catalogue import load_catalogue
+    from praxis.ingest.job import run_ingest
 
     data = tmp_path_factory.mktemp("small-library")
     library = Library(data, TEST_EMBEDDER)
@@ -122,8 +122,8 @@ def start_uvicorn(data_dir: Path, **overrides) -> RunningServer:
     """create_app() served by uvicorn on 127.0.0.1:<free port>, in a daemon thread."""
     import uvicorn
 
-    from service.app import create_app
-    from service.settings import Settings
+    from praxis.service.app import create_app
+    from praxis.service.settings import Settings
 
     values = {"data": data_dir, "embedder": TEST_EMBEDDER, "api_key": API_KEY}
     values.update(overrides)

@@ -22,7 +22,7 @@ def _same_key(api_key):
 
 def cli_json(capsys, *argv: str) -> dict:
     """Run `praxis ... --json` in this process and parse what it printed."""
-    from service.cli import main
+    from praxis.service.cli import main
 
     capsys.readouterr()
     assert main([*argv, "--json"]) == 0
@@ -125,7 +125,7 @@ def test_search_rejects_bad_parameters(http, params, expected):
 
 
 def test_unknown_topic_lists_the_valid_ones(http):
-    from ingest.topics import TOPICS
+    from praxis.ingest.topics import TOPICS
 
     response = http.get("/search", params={"q": "housing", "topic": "astrology"})
     assert response.status_code == 422
@@ -329,7 +329,7 @@ def test_upload_search_and_delete(writer):
     assert set(report) == {"added", "updated", "unchanged", "failed"}
     assert [a["source"] for a in report["added"]] == ["018-barcelona-en.pdf"]
     added = report["added"][0]
-    from ingest.job import FileOutcome  # the same fields as `praxis ingest --json`
+    from praxis.ingest.job import FileOutcome  # the same fields as `praxis ingest --json`
 
     assert set(added) == set(FileOutcome("x", "added", id=1, pages=1, passages=1).as_dict())
     assert added["title"] == catalogue["title"] and added["pages"] == 1 and added["passages"] > 0

@@ -20,8 +20,8 @@ MAX_EXAMPLES = 40
 
 def _operations() -> list[str]:
     """Operation labels ("GET /search"...) from the app's own schema, without starting it."""
-    from service.app import create_app
-    from service.settings import Settings
+    from praxis.service.app import create_app
+    from praxis.service.settings import Settings
 
     paths = create_app(Settings(data="unused")).openapi()["paths"]
     return [f"{method.upper()} {path}" for path, ops in paths.items() for method in ops]

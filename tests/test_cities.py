@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.cities import Gazetteer, fold, name_key
+from praxis.ingest.cities import Gazetteer, fold, name_key
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service import evaluation as ev
+from praxis.service import evaluation as ev
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -218,8 +218,8 @@ def test_language_versions_count_as_one_publication():
 
 
 def test_praxis_eval_prints_every_mode_on_a_real_library(library_copy: Path) -> None:
-    from index.library import Library
-    from service.eval_runner import run_evaluation
+    from praxis.index.library import Library
+    from praxis.service.eval_runner import run_evaluation
 
     report = run_evaluation(Library(library_copy), ROOT / "eval", only="search", catalogue=CORPUS / "catalogue.jsonl")
     rows = {line.split("  ")[0].strip(): line.split()[-4:] for line in report.splitlines() if line[:1].isalpha()}

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from index.dense import DenseIndex
-from index.embedders import EmbedderMismatch
-from index.filters import Filters
-from index.library import Library
-from index.store import Store
-from ingest.models import City, CityRole, Document, Passage
+from praxis.index.dense import DenseIndex
+from praxis.index.embedders import EmbedderMismatch
+from praxis.index.filters import Filters
+from praxis.index.library import Library
+from praxis.index.store import Store
+from praxis.ingest.models import City, CityRole, Document, Passage
 
 VIENNA = City(2761369, "Vienna", "AT", 1691468, 48.2, 16.37)
 ATHENS = City(264371, "Athens", "GR", 664046, 37.98, 23.72)
@@ -115,7 +115,7 @@ def test_sentence_transformers_embedder_builds_and_searches_offline(tmp_path: Pa
 
 
 def test_reindex_switches_the_vector_space(library: Library) -> None:
-    from index.reindex import reembed
+    from praxis.index.reindex import reembed
 
     data_dir = library.store.data_dir
     assert reembed(data_dir, "minilm") == 12
@@ -155,7 +155,7 @@ def test_killing_a_process_while_it_writes_the_cache_leaves_a_usable_library(lib
 
 
 def test_generic_discount_favours_no_language(library: Library) -> None:
-    from index.rerank import discount_generic, passage_languages
+    from praxis.index.rerank import discount_generic, passage_languages
 
     ids, vectors = library.store.passage_vectors()
     hits = [(int(pid), 1.0) for pid in ids]

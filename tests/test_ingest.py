@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.cities import Gazetteer
+from praxis.ingest.cities import Gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -26,7 +26,7 @@ SEEDS = sorted(CORPUS.glob("clip-*.pdf")) + [
 
 def praxis(*args: str, data: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "service.cli", *args, "--data", str(data)],
+        [sys.executable, "-m", "praxis.service.cli", *args, "--data", str(data)],
         capture_output=True, text=True, timeout=timeout, cwd=ROOT,
     )
 
@@ -166,7 +166,7 @@ def test_a_killed_ingest_loses_nothing_and_the_next_run_finishes(tmp_path: Path)
         shutil.copy(pdf, folder)
     data = tmp_path / "data"
     job = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "ingest", str(folder), "--json", "--data", str(data)],
+        [sys.executable, "-m", "praxis.service.cli", "ingest", str(folder), "--json", "--data", str(data)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     db = data / "praxis.sqlite3"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from langdetect import DetectorFactory
 
-from ingest.language import detect_language, document_language
-from ingest.pdf_reader import read_pdf
-from ingest.text import clean_pages, split_passages
+from praxis.ingest.language import detect_language, document_language
+from praxis.ingest.pdf_reader import read_pdf
+from praxis.ingest.text import clean_pages, split_passages
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import pdf_reader
-from ingest.pdf_reader import PdfError, PdfText, read_pdf
+from praxis.ingest import pdf_reader
+from praxis.ingest.pdf_reader import PdfError, PdfText, read_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"

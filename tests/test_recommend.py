@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.library import Library
-from service.recommend import MenteeProfile, Recommendation, recommend, split_needs
+from praxis.index.library import Library
+from praxis.service.recommend import MenteeProfile, Recommendation, recommend, split_needs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,7 +80,7 @@ def test_every_card_carries_checkable_evidence(library: Library) -> None:
 
 def test_recommend_command_prints_the_documented_json(small_library: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "service.cli", "recommend", "--needs", "Un guichet unique pour les nouveaux arrivants",
+        [sys.executable, "-m", "praxis.service.cli", "recommend", "--needs", "Un guichet unique pour les nouveaux arrivants",
          "--city", "Orléans", "--json", "--data", str(small_library)],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
     )

@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.lexical import fts_query, lexical_search
-from index.library import Library
-from index.store import Store
-from index.term_bridge import MAX_WORDS, STANDOUT_FROM, TermBridge, WordVectors, bridgeable
-from ingest.models import City, CityRole, Document, Passage
+from praxis.index.lexical import fts_query, lexical_search
+from praxis.index.library import Library
+from praxis.index.store import Store
+from praxis.index.term_bridge import MAX_WORDS, STANDOUT_FROM, TermBridge, WordVectors, bridgeable
+from praxis.ingest.models import City, CityRole, Document, Passage
 
 VIENNA = City(2761369, "Vienna", "AT", 1691468, 48.2, 16.37)
 
@@ -83,7 +83,7 @@ def test_a_reader_sees_terms_another_library_instance_added(library: Library) ->
 
 
 def test_reindex_rebuilds_the_term_vectors_in_the_new_space(library: Library) -> None:
-    from index.reindex import reembed
+    from praxis.index.reindex import reembed
 
     data_dir = library.store.data_dir
     before = library.store.meta("terms_version")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pdf_reader import read_pdf
-from ingest.text import clean_pages, split_passages
+from praxis.ingest.pdf_reader import read_pdf
+from praxis.ingest.text import clean_pages, split_passages
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SEEDS = [

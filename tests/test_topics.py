@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.topics import TOPICS, assign_topics, normalise_topic, topic_hits, topic_scores
+from praxis.ingest.topics import TOPICS, assign_topics, normalise_topic, topic_hits, topic_scores
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -1,5 +1,5 @@
 """Embedders behind one small interface; `make_embedder` picks one from a spec string."""
-from index.embedders.base import Embedder, EmbedderMismatch
-from index.embedders.factory import make_embedder
+from praxis.index.embedders.base import Embedder, EmbedderMismatch
+from praxis.index.embedders.factory import make_embedder
 
 __all__ = ["Embedder", "EmbedderMismatch", "make_embedder"]

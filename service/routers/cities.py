@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path as PathParam, Query, status
 
-from service.deps import LibraryDep
-from service.routers.common import responses
-from service.routers.rows import practices_where
-from service.schemas import CityDetail, CityDocument, CityList, CitySummary, MentoringRole, Partner
+from praxis.service.deps import LibraryDep
+from praxis.service.routers.common import responses
+from praxis.service.routers.rows import practices_where
+from praxis.service.schemas import CityDetail, CityDocument, CityList, CitySummary, MentoringRole, Partner
 
 router = APIRouter(prefix="/cities", tags=["cities"])
 
@@ -50,7 +50,7 @@ def _find_city(library, name: str, country: str | None):
     ).fetchall()
     if rows:
         return rows[0]
-    from ingest.cities import Gazetteer
+    from praxis.ingest.cities import Gazetteer
 
     city = Gazetteer.load().resolve(name, code)
     if city is None:

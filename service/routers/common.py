@@ -50,7 +50,7 @@ reject_unknown_query_params = Depends(_reject_unknown_query_params)
 
 def topic_slugs() -> list[str]:
     """The valid topic slugs (ingest.topics.TOPICS: a mapping or a sequence of slugs)."""
-    from ingest.topics import TOPICS
+    from praxis.ingest.topics import TOPICS
 
     if isinstance(TOPICS, dict):
         return sorted(str(slug) for slug in TOPICS)
@@ -79,7 +79,7 @@ def timed(response: Response, name: str = "search") -> Iterator[None]:
 
 
 def _error_responses() -> dict[int | str, dict]:
-    from service.schemas import ErrorResponse
+    from praxis.service.schemas import ErrorResponse
 
     return {
         401: {"model": ErrorResponse, "description": "missing or wrong X-API-Key"},

@@ -12,14 +12,14 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Path as PathParam, Query, UploadFile, status
 from fastapi.responses import FileResponse
 
-from index.similarity import similar_documents
-from ingest.catalogue import CatalogueError, parse_entry
-from ingest.job import FileOutcome, IngestReport, ingest_file
-from ingest.models import CatalogueEntry
-from service.deps import ApiKeyDep, LibraryDep, SettingsDep, WriterLockDep
-from service.routers.common import SQL_INT_MAX, invalid, responses
-from service.routers.rows import document_summary, practices_where, translations_of
-from service.schemas import (
+from praxis.index.similarity import similar_documents
+from praxis.ingest.catalogue import CatalogueError, parse_entry
+from praxis.ingest.job import FileOutcome, IngestReport, ingest_file
+from praxis.ingest.models import CatalogueEntry
+from praxis.service.deps import ApiKeyDep, LibraryDep, SettingsDep, WriterLockDep
+from praxis.service.routers.common import SQL_INT_MAX, invalid, responses
+from praxis.service.routers.rows import document_summary, practices_where, translations_of
+from praxis.service.schemas import (
     DeleteResponse, DocumentCity, DocumentDetail, DocumentPage, IngestResponse, SimilarDocument, SimilarResponse,
 )
 

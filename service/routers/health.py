@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.deps import LibraryDep, SettingsDep
-from service.schemas import Health
+from praxis.service.deps import LibraryDep, SettingsDep
+from praxis.service.schemas import Health
 
 router = APIRouter(tags=["health"])
 

@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path as PathParam, status
 
-from service.deps import LibraryDep
-from service.routers.common import SQL_INT_MAX, responses
-from service.routers.rows import file_url, practices_where
-from service.schemas import PracticeDetail, PracticeDocument, PracticePassage
+from praxis.service.deps import LibraryDep
+from praxis.service.routers.common import SQL_INT_MAX, responses
+from praxis.service.routers.rows import file_url, practices_where
+from praxis.service.schemas import PracticeDetail, PracticeDocument, PracticePassage
 
 router = APIRouter(prefix="/practices", tags=["practices"])
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from service.deps import LibraryDep, SettingsDep
-from service.recommend import MenteeProfile, Recommendation, recommend as run_recommend
-from service.routers.common import check_topic, invalid, responses, timed
-from service.schemas import RecommendRequest
+from praxis.service.deps import LibraryDep, SettingsDep
+from praxis.service.recommend import MenteeProfile, Recommendation, recommend as run_recommend
+from praxis.service.routers.common import check_topic, invalid, responses, timed
+from praxis.service.schemas import RecommendRequest
 
 router = APIRouter(tags=["recommend"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from service.schemas import DocumentSummary, PracticeSummary, TranslationRef
+from praxis.service.schemas import DocumentSummary, PracticeSummary, TranslationRef
 
 _PRACTICE_SELECT = (
     "SELECT pr.id, pr.title, pr.document_id, c.name AS city, coalesce(pr.country, c.country) AS country, "

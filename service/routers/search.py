@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from index.filters import Filters
-from service.deps import LibraryDep, SettingsDep
-from service.routers.common import SQL_INT_MAX, check_topic, invalid, responses, timed, topic_slugs
-from service.schemas import FacetValue, Facets, SearchFilters, SearchResponse
+from praxis.index.filters import Filters
+from praxis.service.deps import LibraryDep, SettingsDep
+from praxis.service.routers.common import SQL_INT_MAX, check_topic, invalid, responses, timed, topic_slugs
+from praxis.service.schemas import FacetValue, Facets, SearchFilters, SearchResponse
 
 router = APIRouter(tags=["search"])
 
