@@ -47,6 +47,17 @@ SMALL_LIBRARY_FILES = [
 UPLOADABLE_FILES = ["018-barcelona-en.pdf", "046-amsterdam-nl.pdf", "056-helsinki-fi.pdf", "027-lorrach-de.pdf"]
 
 
+# Fixtures that build or serve a real library: a test that uses any of them loads the model.
+MODEL_FIXTURES = {"small_library", "library_copy", "api_server", "http", "start_server"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that needs the real model, so `pytest -m "not model"` is the fast subset."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
 def _checkpoint(data_dir: Path) -> None:
     """Fold the WAL into the database file so the directory can be copied as is."""
     conn = sqlite3.connect(data_dir / "praxis.sqlite3")

@@ -12,7 +12,7 @@ from praxis.ingest.language import detect_language, document_language
 from praxis.ingest.pdf_reader import read_pdf
 from praxis.ingest.text import clean_pages, split_passages
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 @lru_cache(maxsize=None)

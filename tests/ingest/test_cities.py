@@ -11,7 +11,7 @@ import pytest
 
 from praxis.ingest.cities import Gazetteer, fold, name_key
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 
 from praxis.ingest.topics import TOPICS, assign_topics, normalise_topic, topic_hits, topic_scores
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 CATALOGUE_SLUGS = {
     "housing", "education", "employment", "language-learning", "health",

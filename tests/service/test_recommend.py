@@ -11,7 +11,7 @@ import pytest
 from praxis.index.library import Library
 from praxis.service.recommend import MenteeProfile, Recommendation, recommend, split_needs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

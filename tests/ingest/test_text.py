@@ -9,7 +9,7 @@ import pytest
 from praxis.ingest.pdf_reader import read_pdf
 from praxis.ingest.text import clean_pages, split_passages
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SEEDS = [
     "clip-info-sheet-en.pdf",
     "clip-info-sheet-sv.pdf",

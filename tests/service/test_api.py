@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 API_KEY = "test-key-1234"  # conftest.API_KEY: the key the test servers accept
 KEY = {"X-API-Key": API_KEY}

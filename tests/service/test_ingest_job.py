@@ -15,7 +15,7 @@ import pytest
 
 from praxis.ingest.cities import Gazetteer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 BAD = ROOT / "tests" / "data" / "bad"
 SEEDS = sorted(CORPUS.glob("clip-*.pdf")) + [

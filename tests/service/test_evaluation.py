@@ -10,7 +10,7 @@ import pytest
 
 from praxis.service import evaluation as ev
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 QUERIES = ROOT / "eval" / "queries.jsonl"
 MENTEES = ROOT / "eval" / "mentee_cases.jsonl"

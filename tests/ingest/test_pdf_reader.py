@@ -15,7 +15,7 @@ import pytest
 from praxis.ingest import pdf_reader
 from praxis.ingest.pdf_reader import PdfError, PdfText, read_pdf
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BAD = ROOT / "tests" / "data" / "bad"
 CORPUS = ROOT / "corpus"
 SEEDS = [

@@ -9,7 +9,7 @@ import httpx
 
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 THREADS = 8
 SEARCHES_PER_THREAD = 10
