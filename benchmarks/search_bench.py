@@ -51,7 +51,7 @@ import numpy as np
 from praxis.index.dense import DenseIndex
 from praxis.index.embedders import make_embedder
 from praxis.index.embedders.base import Embedder
-from praxis.index.filters import Filters
+from praxis.index.filters import Filters, library_city_ids
 from praxis.index.lexical import lexical_search
 from praxis.index.search import Searcher
 from praxis.index.similarity import find_translations
@@ -313,7 +313,7 @@ def bench_size(
         ("  Filters.passage_ids (language)", lambda q: by_language.passage_ids(store)),
         ("  faiss search, language id selector", lambda q: dense.search(query_vectors[q], hits_needed, allowed)),
         ("hybrid + topic=housing", lambda q: searcher.search(q, k=k, filters=Filters(topic="housing"))),
-        ("hybrid + city=Vienna", lambda q: searcher.search(q, k=k, filters=Filters(city="Vienna"))),
+        ("hybrid + city=Vienna", lambda q: searcher.search(q, k=k, filters=Filters(city_ids=tuple(library_city_ids(store, "Vienna"))))),
     ]
     lat = out["latency"]
     for label, _fn in measures:

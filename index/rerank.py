@@ -16,12 +16,12 @@ For long, general queries (a mentee's needs) there is a third, `discount_generic
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 
 from praxis.index.store import Store, blob_to_vector
-from praxis.ingest.topics import assign_topics
 
 LANGUAGE_CALIBRATION = 0.5  # β
 TOPIC_BOOST = 0.05  # added per share of the query's topics that the passage carries
@@ -53,15 +53,19 @@ class LanguageCentroids:
 
 
 def rescore(
-    store: Store, centroids: LanguageCentroids, query: str, query_vector: np.ndarray, hits: list[tuple[int, float]]
+    store: Store, centroids: LanguageCentroids, query_topics: Collection[str], query_vector: np.ndarray,
+    hits: list[tuple[int, float]],
 ) -> list[tuple[int, float]]:
-    """Dense hits with both corrections applied, best first (ties by passage id)."""
+    """Dense hits with both corrections applied, best first (ties by passage id).
+
+    `query_topics` are the taxonomy's topics found in the query (see `Searcher.query_topics`).
+    """
     if not hits:
         return []
     ids = [pid for pid, _ in hits]
     languages = passage_languages(store, ids)
     offsets = centroids.offsets(query_vector)
-    wanted = set(assign_topics(query))
+    wanted = set(query_topics)
     carried = _topics_of(store, ids) if wanted else {}
     scored = []
     for pid, score in hits:

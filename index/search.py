@@ -7,6 +7,7 @@ page from filling with documents that say the same thing.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -71,13 +72,16 @@ def snippet_of(text: str, limit: int = 360) -> str:
 class Searcher:
     def __init__(
         self, store: Store, embedder: Embedder, dense: DenseIndex, centroids: LanguageCentroids | None = None,
-        bridge: TermBridge | None = None,
+        bridge: TermBridge | None = None, query_topics: Callable[[str], Sequence[str]] | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.dense = dense
         self.centroids = centroids or LanguageCentroids.from_store(store)
         self.bridge = bridge or TermBridge.from_store(store)
+        # Topics of a query, from the ingest side's multilingual taxonomy (wired by the service:
+        # index does not import ingest's analysers). None: no topic agreement.
+        self.query_topics = query_topics or (lambda _query: ())
         self._bridged: dict[str, list[str]] = {}  # a request asks for them twice: search and answer
 
     # -- passages ---------------------------------------------------------------
@@ -101,7 +105,7 @@ class Searcher:
             if generic_penalty and candidates:
                 vectors = self.dense.vectors([pid for pid, _ in candidates])
                 candidates = discount_generic(self.store, self.centroids, vectors, candidates, generic_penalty)
-            rankings.append(rescore(self.store, self.centroids, query, vector, candidates)[:k])
+            rankings.append(rescore(self.store, self.centroids, self.query_topics(query), vector, candidates)[:k])
             weights.append(1.0)
         if mode in ("hybrid", "lexical"):
             rankings.append(lexical_search(self.store, query, k, filters, self.bridged_terms(query)))

@@ -37,9 +37,9 @@ UPLOAD_PATHS = {"/documents", "/documents/"}
 
 
 def _open_library(settings: Settings):
-    from praxis.index.library import Library
+    from praxis.service.wiring import open_library
 
-    library = Library(settings.data, settings.embedder)
+    library = open_library(settings.data, settings.embedder)
     # Warm what the first requests would otherwise wait for (model, gazetteer).
     library.embedder.encode_query("warm up")
     try:

@@ -11,9 +11,9 @@ from praxis.service.settings import get_settings
 
 
 def _library(args: argparse.Namespace):
-    from praxis.index.library import Library
+    from praxis.service.wiring import open_library
 
-    return Library(args.data, args.embedder)
+    return open_library(args.data, args.embedder)
 
 
 def _print_json(value: object) -> None:
@@ -25,7 +25,7 @@ def _print_json(value: object) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from praxis.ingest.catalogue import CatalogueError, load_catalogue
-    from praxis.ingest.job import find_pdfs, run_ingest
+    from praxis.service.ingest_job import items_from_paths, run_ingest
 
     try:
         catalogue = load_catalogue(args.manifest) if args.manifest else {}
@@ -33,19 +33,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"praxis ingest: {error}", file=sys.stderr)
         return 2
     library = _library(args)
-    files, _ = find_pdfs(args.paths)
+    items, missing = items_from_paths(args.paths, catalogue)
     progress = None
     if sys.stderr.isatty() and not args.json:
         from tqdm import tqdm
 
-        progress = tqdm(total=len(files), unit="file", file=sys.stderr)
+        progress = tqdm(total=len(items), unit="file", file=sys.stderr)
 
-    def on_file(path: Path) -> None:
+    def on_file(item) -> None:
         if progress is not None:
-            progress.set_postfix_str(path.name[-40:])
+            progress.set_postfix_str(item.source[-40:])
             progress.update(1)
 
-    report = run_ingest(library, args.paths, catalogue, on_file)
+    report = run_ingest(library, items, get_settings().max_pages, on_file)
+    report.outcomes[:0] = missing
     if progress is not None:
         progress.close()
     if args.json:
@@ -74,11 +75,11 @@ def _print_ingest_summary(report) -> None:
 # -- search ------------------------------------------------------------------------
 
 
-def _filters(args: argparse.Namespace):
-    from praxis.index.filters import Filters
+def _filters(args: argparse.Namespace, library):
+    from praxis.service.wiring import make_filters
 
-    return Filters(
-        language=args.lang, city=args.city, country=args.country, topic=args.topic, network=args.network,
+    return make_filters(
+        library, language=args.lang, city=args.city, country=args.country, topic=args.topic, network=args.network,
         year_from=args.year_from, year_to=args.year_to, document_id=args.document,
     )
 
@@ -86,8 +87,9 @@ def _filters(args: argparse.Namespace):
 def cmd_search(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    searcher = _library(args).searcher
-    results = searcher.search(args.query, k=args.k, filters=_filters(args), mode=args.mode)
+    library = _library(args)
+    searcher = library.searcher
+    results = searcher.search(args.query, k=args.k, filters=_filters(args, library), mode=args.mode)
     bridged = searcher.bridged_terms(args.query) if args.mode != "dense" else []
     if args.json:
         _print_json({"bridged_terms": bridged, "results": [asdict(r) for r in results]})

@@ -16,7 +16,7 @@ class Settings(BaseSettings):
     api_key: str | None = None
     max_upload_mb: float = 50.0
     max_files_per_upload: int = 20
-    max_pages: int = 2000
+    max_pages: int = 5000  # one limit for the CLI and the server
     max_query_chars: int = 1000
     max_needs_chars: int = 4000
     max_k: int = 100

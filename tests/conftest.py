@@ -87,13 +87,14 @@ def api_key() -> str:
 @pytest.fixture(scope="session")
 def small_library(tmp_path_factory) -> Path:
     """The data directory of a real library of ~14 corpus PDFs (read-only: copy it to write)."""
-    from praxis.index.library import Library
     from praxis.ingest.catalogue import load_catalogue
-    from praxis.ingest.job import run_ingest
+    from praxis.service.ingest_job import items_from_paths, run_ingest
+    from praxis.service.wiring import open_library
 
     data = tmp_path_factory.mktemp("small-library")
-    library = Library(data, TEST_EMBEDDER)
-    report = run_ingest(library, [CORPUS / name for name in SMALL_LIBRARY_FILES], load_catalogue(CATALOGUE))
+    library = open_library(data, TEST_EMBEDDER)
+    items, _ = items_from_paths([CORPUS / name for name in SMALL_LIBRARY_FILES], load_catalogue(CATALOGUE))
+    report = run_ingest(library, items, max_pages=5000)
     failed = report.by_status("failed")
     assert not failed, f"the small test library could not be built: {[o.as_dict() for o in failed]}"
     library.store.close()

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 
 from praxis.index.similarity import similar_documents
 from praxis.ingest.catalogue import CatalogueError, parse_entry
-from praxis.ingest.job import FileOutcome, IngestReport, ingest_file
+from praxis.service.ingest_job import IngestItem, run_ingest
 from praxis.ingest.models import CatalogueEntry
 from praxis.service.deps import ApiKeyDep, LibraryDep, SettingsDep, WriterLockDep
 from praxis.service.routers.common import SQL_INT_MAX, invalid, responses
@@ -162,14 +162,6 @@ def parse_catalogue(text: str | None, sources: list[str]) -> dict[str, Catalogue
     return entries
 
 
-def _ingest_one(library, path: Path, entry: CatalogueEntry | None, source: str, max_pages: int) -> FileOutcome:
-    try:
-        return ingest_file(library, path, entry, source=source, max_pages=max_pages)
-    except Exception as error:  # noqa: BLE001 - one file's failure must not cost the others
-        log.exception("ingest of uploaded file %s failed", source)
-        return FileOutcome(source, "failed", error=f"could not be added: {type(error).__name__}")
-
-
 @router.post(
     "", response_model=IngestResponse, dependencies=[ApiKeyDep], responses=responses(401, 413, 422),
     summary="Upload PDFs (with optional catalogue metadata); the same report as `praxis ingest --json`",
@@ -209,12 +201,8 @@ def upload_documents(
         if not writer_lock.acquire(timeout=WRITER_WAIT_S):
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="another upload is still running; try again later")
         try:
-            report = IngestReport([
-                _ingest_one(library, path, entries.get(source), source, settings.max_pages)
-                for path, source in zip(paths, sources)
-            ])
-            if report.by_status("added") or report.by_status("updated"):
-                library.finish_writes()
+            items = [IngestItem(path, source, entries.get(source)) for path, source in zip(paths, sources)]
+            report = run_ingest(library, items, settings.max_pages)
         finally:
             writer_lock.release()
     finally:

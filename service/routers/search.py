@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from praxis.index.filters import Filters
+from praxis.service.wiring import make_filters
 from praxis.service.deps import LibraryDep, SettingsDep
 from praxis.service.routers.common import SQL_INT_MAX, check_topic, invalid, responses, timed, topic_slugs
 from praxis.service.schemas import FacetValue, Facets, SearchFilters, SearchResponse
@@ -44,9 +44,8 @@ def search(
     if year_from is not None and year_to is not None and year_from > year_to:
         raise invalid("query", "year_from", f"year_from ({year_from}) is after year_to ({year_to})")
     check_topic(topic)
-    filters = Filters(
-        language=lang.lower() if lang else None, city=city.strip() or None if city else None,
-        country=country.upper() if country else None, topic=topic, network=network,
+    filters = make_filters(
+        library, language=lang, city=city, country=country, topic=topic, network=network,
         year_from=year_from, year_to=year_to, document_id=document,
     )
     searcher = library.searcher

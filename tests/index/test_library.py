@@ -8,7 +8,7 @@ import pytest
 
 from praxis.index.dense import DenseIndex
 from praxis.index.embedders import EmbedderMismatch
-from praxis.index.filters import Filters
+from praxis.index.filters import Filters, library_city_ids
 from praxis.index.library import Library
 from praxis.index.store import Store
 from praxis.ingest.models import City, CityRole, Document, Passage
@@ -72,11 +72,11 @@ def test_dense_search_crosses_languages(library: Library) -> None:
 
 
 def test_filtered_search_returns_k_results_when_k_exist(library: Library) -> None:
-    for filters in (Filters(language="fr"), Filters(city="Vienna"), Filters(country="GR"), Filters(topic="reception")):
+    for filters in (Filters(language="fr"), Filters(city_ids=tuple(library_city_ids(library.store, "Vienna"))), Filters(country="GR"), Filters(topic="reception")):
         hits = library.searcher.search_passages("housing", k=3, filters=filters)
         assert len(hits) == 3, filters
     assert library.searcher.search_passages("housing", k=3, filters=Filters(language="fi")) == []
-    only_athens = {h.document_id for h in library.searcher.search_passages("x", k=20, filters=Filters(city="Athens"))}
+    only_athens = {h.document_id for h in library.searcher.search_passages("x", k=20, filters=Filters(city_ids=tuple(library_city_ids(library.store, "Athens"))))}
     athens_docs = {r[0] for r in library.store.conn.execute(
         "SELECT document_id FROM document_cities WHERE geonameid = ?", (ATHENS.geonameid,))}
     assert only_athens == athens_docs

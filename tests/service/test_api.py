@@ -329,7 +329,7 @@ def test_upload_search_and_delete(writer):
     assert set(report) == {"added", "updated", "unchanged", "failed"}
     assert [a["source"] for a in report["added"]] == ["018-barcelona-en.pdf"]
     added = report["added"][0]
-    from praxis.ingest.job import FileOutcome  # the same fields as `praxis ingest --json`
+    from praxis.service.ingest_job import FileOutcome  # the same fields as `praxis ingest --json`
 
     assert set(added) == set(FileOutcome("x", "added", id=1, pages=1, passages=1).as_dict())
     assert added["title"] == catalogue["title"] and added["pages"] == 1 and added["passages"] > 0

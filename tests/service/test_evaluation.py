@@ -218,10 +218,10 @@ def test_language_versions_count_as_one_publication():
 
 
 def test_praxis_eval_prints_every_mode_on_a_real_library(library_copy: Path) -> None:
-    from praxis.index.library import Library
+    from praxis.service.wiring import open_library
     from praxis.service.eval_runner import run_evaluation
 
-    report = run_evaluation(Library(library_copy), ROOT / "eval", only="search", catalogue=CORPUS / "catalogue.jsonl")
+    report = run_evaluation(open_library(library_copy), ROOT / "eval", only="search", catalogue=CORPUS / "catalogue.jsonl")
     rows = {line.split("  ")[0].strip(): line.split()[-4:] for line in report.splitlines() if line[:1].isalpha()}
     for mode in ("hybrid", "dense", "lexical", "hybrid cross-lingual", "hybrid same-language"):
         ndcg, recall, mrr_, n = rows[mode]

