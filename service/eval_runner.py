@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from praxis.index import catalog
 from praxis.index.library import Library
 from praxis.service import evaluation as ev
 from praxis.service.recommend import MenteeProfile, recommend
@@ -27,7 +28,7 @@ def search_run(library: Library, queries: list[dict], mode: str, k: int = 10) ->
 def evaluate_search(library: Library, queries: list[dict], publication_of: dict[str, str] | None = None) -> str:
     publication_of = publication_of or {}
     qrels = ev.fold_publications(ev.qrels_from_queries(queries), publication_of)
-    languages = dict(library.store.conn.execute("SELECT source, language FROM documents").fetchall())
+    languages = catalog.document_languages_by_source(library.store)
     by_language = ev.language_groups(queries)
     crossing = ev.language_pair_groups(queries, languages)
     tables = []

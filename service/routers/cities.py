@@ -1,14 +1,14 @@
 """Cities: which the library knows (with counts), and one city's practices, documents and mentoring roles."""
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path as PathParam, Query, status
 
 from praxis.service.deps import LibraryDep
 from praxis.service.routers.common import responses
-from praxis.service.routers.rows import practices_where
+from praxis.index import catalog
+from praxis.service.routers.rows import practice_summaries
 from praxis.service.schemas import CityDetail, CityDocument, CityList, CitySummary, MentoringRole, Partner
 
 router = APIRouter(prefix="/cities", tags=["cities"])
@@ -18,18 +18,7 @@ Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", description="ISO
 
 @router.get("", response_model=CityList, summary="Cities with documents or practices, most documented first")
 def list_cities(library: LibraryDep, country: Country = None) -> CityList:
-    rows = library.store.conn.execute(
-        "SELECT c.geonameid, c.name, c.country, c.population, "
-        "(SELECT count(*) FROM document_cities dc WHERE dc.geonameid = c.geonameid) AS documents, "
-        "(SELECT count(*) FROM practices pr WHERE pr.geonameid = c.geonameid) AS practices, "
-        "(SELECT count(*) FROM document_cities dc WHERE dc.geonameid = c.geonameid AND dc.role = 'mentor') AS mentor, "
-        "(SELECT count(*) FROM document_cities dc WHERE dc.geonameid = c.geonameid AND dc.role = 'mentee') AS mentee "
-        "FROM cities c WHERE (? IS NULL OR c.country = ?) "
-        "AND (EXISTS (SELECT 1 FROM document_cities dc WHERE dc.geonameid = c.geonameid) "
-        "     OR EXISTS (SELECT 1 FROM practices pr WHERE pr.geonameid = c.geonameid)) "
-        "ORDER BY documents DESC, practices DESC, c.name",
-        (country.upper() if country else None,) * 2,
-    ).fetchall()
+    rows = catalog.city_summaries(library.store, country.upper() if country else None)
     items = [
         CitySummary(geonameid=r["geonameid"], name=r["name"], country=r["country"], population=r["population"] or None,
                     documents=r["documents"], practices=r["practices"], mentor_documents=r["mentor"],
@@ -41,21 +30,16 @@ def list_cities(library: LibraryDep, country: Country = None) -> CityList:
 
 def _find_city(library, name: str, country: str | None):
     """The library's own spelling first (case-insensitive), else the gazetteer's ("Wien" -> Vienna)."""
-    conn = library.store.conn
     code = country.upper() if country else None
-    rows = conn.execute(
-        "SELECT c.*, (SELECT count(*) FROM document_cities dc WHERE dc.geonameid = c.geonameid) AS n "
-        "FROM cities c WHERE c.name = ? COLLATE NOCASE AND (? IS NULL OR c.country = ?) ORDER BY n DESC, c.population DESC",
-        (name.strip(), code, code),
-    ).fetchall()
-    if rows:
-        return rows[0]
+    row = catalog.city_by_name(library.store, name, code)
+    if row is not None:
+        return row
     from praxis.ingest.cities import Gazetteer
 
     city = Gazetteer.load().resolve(name, code)
     if city is None:
         return None
-    row = conn.execute("SELECT * FROM cities WHERE geonameid = ?", (city.geonameid,)).fetchone()
+    row = catalog.city_by_id(library.store, city.geonameid)
     return row or {"geonameid": city.geonameid, "name": city.name, "country": city.country,
                    "population": city.population, "latitude": city.latitude, "longitude": city.longitude}
 
@@ -71,33 +55,21 @@ def get_city(
     if city is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no city called '{name[:120]}' is known")
     gid = city["geonameid"]
-    conn = library.store.conn
     documents = [
         CityDocument(document_id=r["id"], source=r["source"], title=r["title"], language=r["language"], year=r["year"],
                      role=r["role"], origin=r["origin"], mentions=r["mentions"])
-        for r in conn.execute(
-            "SELECT d.id, d.source, d.title, d.language, d.year, dc.role, dc.origin, dc.mentions "
-            "FROM document_cities dc JOIN documents d ON d.id = dc.document_id WHERE dc.geonameid = ? "
-            "ORDER BY dc.role IS NULL, dc.origin = 'catalogue' DESC, dc.mentions DESC, d.id",
-            (gid,),
-        )
+        for r in catalog.documents_of_city(library.store, gid)
     ]
-    partners: dict[int, list[Partner]] = defaultdict(list)
     role_docs = [d for d in documents if d.role]
-    if role_docs:
-        for r in library.store.select_in(
-            "SELECT dc.document_id, c.name, c.country, dc.role FROM document_cities dc "
-            "JOIN cities c ON c.geonameid = dc.geonameid WHERE dc.document_id IN ({ids}) AND dc.geonameid != ? "
-            "AND dc.role IS NOT NULL ORDER BY dc.role, c.name",
-            [d.document_id for d in role_docs], [gid],
-        ):
-            partners[r["document_id"]].append(Partner(name=r["name"], country=r["country"], role=r["role"]))
+    partners = catalog.mentoring_partners(library.store, [d.document_id for d in role_docs], gid)
     mentoring = [
-        MentoringRole(role=d.role, document_id=d.document_id, title=d.title, partners=partners.get(d.document_id, []))
+        MentoringRole(role=d.role, document_id=d.document_id, title=d.title, partners=[
+            Partner(name=r["name"], country=r["country"], role=r["role"]) for r in partners.get(d.document_id, [])
+        ])
         for d in role_docs
     ]
     return CityDetail(
         geonameid=gid, name=city["name"], country=city["country"], population=city["population"] or None,
         latitude=city["latitude"], longitude=city["longitude"], documents=documents,
-        practices=practices_where(conn, "pr.geonameid = ?", [gid]), mentoring=mentoring,
+        practices=practice_summaries(catalog.practices_of_city(library.store, gid)), mentoring=mentoring,
     )

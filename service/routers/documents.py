@@ -18,7 +18,8 @@ from praxis.service.ingest_job import IngestItem, run_ingest
 from praxis.ingest.models import CatalogueEntry
 from praxis.service.deps import ApiKeyDep, LibraryDep, SettingsDep, WriterLockDep
 from praxis.service.routers.common import SQL_INT_MAX, invalid, responses
-from praxis.service.routers.rows import document_summary, practices_where, translations_of
+from praxis.index import catalog
+from praxis.service.routers.rows import document_summary, practice_summaries, translation_refs
 from praxis.service.schemas import (
     DeleteResponse, DocumentCity, DocumentDetail, DocumentPage, IngestResponse, SimilarDocument, SimilarResponse,
 )
@@ -46,9 +47,7 @@ def list_documents(
     offset: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> DocumentPage:
-    conn = library.store.conn
-    total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-    rows = conn.execute("SELECT * FROM documents ORDER BY id LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+    total, rows = catalog.document_page(library.store, offset, limit)
     return DocumentPage(total=total, offset=offset, limit=limit, items=[document_summary(r) for r in rows])
 
 
@@ -56,23 +55,18 @@ def list_documents(
             summary="A document: metadata, language versions, cities with roles, topics, practices")
 def get_document(document_id: DocumentId, library: LibraryDep) -> DocumentDetail:
     row = _document_or_404(library, document_id)
-    conn = library.store.conn
+    store = library.store
     cities = [
         DocumentCity(geonameid=r["geonameid"], name=r["name"], country=r["country"], role=r["role"],
                      origin=r["origin"], mentions=r["mentions"])
-        for r in conn.execute(
-            "SELECT c.geonameid, c.name, c.country, dc.role, dc.origin, dc.mentions FROM document_cities dc "
-            "JOIN cities c ON c.geonameid = dc.geonameid WHERE dc.document_id = ? "
-            "ORDER BY dc.role IS NULL, dc.origin = 'catalogue' DESC, dc.mentions DESC, c.name",
-            (document_id,),
-        )
+        for r in catalog.cities_of_documents(store, [document_id])[document_id]
     ]
-    topics = [r[0] for r in conn.execute("SELECT topic FROM document_topics WHERE document_id = ? ORDER BY topic", (document_id,))]
-    passages = int(conn.execute("SELECT count(*) FROM passages WHERE document_id = ?", (document_id,)).fetchone()[0])
     return DocumentDetail(
-        **document_summary(row).model_dump(), source_url=row["source_url"], passages=passages,
-        translations=translations_of(conn, document_id), cities=cities, topics=topics,
-        practices=practices_where(conn, "pr.document_id = ?", [document_id]),
+        **document_summary(row).model_dump(), source_url=row["source_url"],
+        passages=catalog.passage_count(store, document_id),
+        translations=translation_refs(catalog.translations_of_documents(store, [document_id])[document_id]),
+        cities=cities, topics=catalog.topics_of_documents(store, [document_id])[document_id],
+        practices=practice_summaries(catalog.practices_of_document(store, document_id)),
     )
 
 
@@ -85,12 +79,13 @@ def get_similar(
     if k > settings.max_k:
         raise invalid("query", "k", f"k must be between 1 and {settings.max_k}")
     _document_or_404(library, document_id)
-    similar = []
-    for other, score in similar_documents(library.store, document_id, library.document_centroids, k):
-        row = library.store.document(other)
-        if row is not None:
-            similar.append(SimilarDocument(document_id=other, source=row["source"], title=row["title"],
-                                           language=row["language"], score=score))
+    found = similar_documents(library.store, document_id, library.document_centroids, k)
+    rows = catalog.documents_by_id(library.store, [other for other, _ in found])
+    similar = [
+        SimilarDocument(document_id=other, source=rows[other]["source"], title=rows[other]["title"],
+                        language=rows[other]["language"], score=score)
+        for other, score in found if other in rows
+    ]
     return SimilarResponse(document_id=document_id, similar=similar)
 
 
@@ -220,10 +215,8 @@ def delete_document(document_id: DocumentId, library: LibraryDep, writer_lock: W
         if not library.delete(document_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no document with id {document_id}")
         library.finish_writes()
-        still_used = library.store.conn.execute(
-            "SELECT count(*) FROM documents WHERE stored_path = ?", (row["stored_path"],)).fetchone()[0]
         path = _stored_file(library, row["stored_path"])
-        if not still_used and path is not None:
+        if not catalog.stored_path_in_use(library.store, row["stored_path"]) and path is not None:
             path.unlink(missing_ok=True)
     finally:
         writer_lock.release()

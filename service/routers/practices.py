@@ -7,7 +7,8 @@ from fastapi import APIRouter, HTTPException, Path as PathParam, status
 
 from praxis.service.deps import LibraryDep
 from praxis.service.routers.common import SQL_INT_MAX, responses
-from praxis.service.routers.rows import file_url, practices_where
+from praxis.index import catalog
+from praxis.service.routers.rows import file_url, practice_summary
 from praxis.service.schemas import PracticeDetail, PracticeDocument, PracticePassage
 
 router = APIRouter(prefix="/practices", tags=["practices"])
@@ -18,20 +19,15 @@ router = APIRouter(prefix="/practices", tags=["practices"])
 def get_practice(
     practice_id: Annotated[int, PathParam(ge=1, le=SQL_INT_MAX)], library: LibraryDep,
 ) -> PracticeDetail:
-    conn = library.store.conn
-    found = practices_where(conn, "pr.id = ?", [practice_id])
-    if not found:
+    row = catalog.practice_by_id(library.store, practice_id)
+    if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no practice with id {practice_id}")
-    practice = found[0]
+    practice = practice_summary(row)
     doc = library.store.document(practice.document_id)
     passages = [
         PracticePassage(id=r["id"], ordinal=r["ordinal"], page_start=r["page_start"], page_end=r["page_end"],
                         language=r["language"], text=r["text"])
-        for r in conn.execute(
-            "SELECT p.id, p.ordinal, p.page_start, p.page_end, p.language, p.text FROM practice_passages pp "
-            "JOIN passages p ON p.id = pp.passage_id WHERE pp.practice_id = ? ORDER BY p.ordinal",
-            (practice_id,),
-        )
+        for r in catalog.passages_of_practice(library.store, practice_id)
     ]
     return PracticeDetail(
         **practice.model_dump(), passages=passages,

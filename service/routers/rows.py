@@ -1,17 +1,10 @@
-"""Read queries shared by the routers (documents, cities, practices), rows -> response models."""
+"""Rows from `index.catalog` -> response models, shared by the routers (documents, cities, practices)."""
 from __future__ import annotations
 
 import json
 import sqlite3
 
 from praxis.service.schemas import DocumentSummary, PracticeSummary, TranslationRef
-
-_PRACTICE_SELECT = (
-    "SELECT pr.id, pr.title, pr.document_id, c.name AS city, coalesce(pr.country, c.country) AS country, "
-    "pr.language, pr.topics, pr.page_start, pr.page_end, pr.origin "
-    "FROM practices pr LEFT JOIN cities c ON c.geonameid = pr.geonameid "
-)
-
 
 def file_url(document_id: int) -> str:
     return f"/documents/{document_id}/file"
@@ -41,17 +34,10 @@ def practice_summary(row: sqlite3.Row) -> PracticeSummary:
     )
 
 
-def practices_where(conn: sqlite3.Connection, where: str, params: list[object]) -> list[PracticeSummary]:
-    rows = conn.execute(_PRACTICE_SELECT + f"WHERE {where} ORDER BY pr.document_id, pr.page_start, pr.id", params)
+def practice_summaries(rows: list[sqlite3.Row]) -> list[PracticeSummary]:
     return [practice_summary(r) for r in rows]
 
 
-def translations_of(conn: sqlite3.Connection, document_id: int) -> list[TranslationRef]:
-    rows = conn.execute(
-        "SELECT d.id, d.source, d.title, d.language, t.score FROM translations t "
-        "JOIN documents d ON d.id = CASE WHEN t.document_a = ? THEN t.document_b ELSE t.document_a END "
-        "WHERE t.document_a = ? OR t.document_b = ? ORDER BY d.language, d.id",
-        (document_id,) * 3,
-    )
-    return [TranslationRef(document_id=r["id"], source=r["source"], title=r["title"], language=r["language"],
+def translation_refs(rows: list[sqlite3.Row]) -> list[TranslationRef]:
+    return [TranslationRef(document_id=r["document_id"], source=r["source"], title=r["title"], language=r["language"],
                            score=r["score"]) for r in rows]

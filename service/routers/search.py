@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from praxis.index import catalog
 from praxis.service.wiring import make_filters
 from praxis.service.deps import LibraryDep, SettingsDep
 from praxis.service.routers.common import SQL_INT_MAX, check_topic, invalid, responses, timed, topic_slugs
@@ -62,22 +63,11 @@ def search(
 
 @router.get("/facets", response_model=Facets, summary="Values the search filters can take, with document counts")
 def facets(library: LibraryDep) -> Facets:
-    conn = library.store.conn
-
-    def counted(sql: str) -> list[FacetValue]:
-        return [FacetValue(value=str(r[0]), count=r[1]) for r in conn.execute(sql) if r[0] not in (None, "")]
-
-    topic_counts = {r[0]: r[1] for r in conn.execute("SELECT topic, count(*) FROM document_topics GROUP BY topic")}
-    years = conn.execute("SELECT min(year), max(year) FROM documents").fetchone()
+    counts = catalog.facet_counts(library.store)
+    values = lambda pairs: [FacetValue(value=v, count=n) for v, n in pairs]  # noqa: E731
     return Facets(
-        languages=counted("SELECT language, count(*) FROM documents GROUP BY language ORDER BY count(*) DESC, language"),
-        countries=counted(
-            "SELECT c.country, count(DISTINCT dc.document_id) FROM document_cities dc "
-            "JOIN cities c ON c.geonameid = dc.geonameid GROUP BY c.country ORDER BY 2 DESC, 1"),
-        topics=[FacetValue(value=t, count=topic_counts.get(t, 0)) for t in topic_slugs()],
-        networks=counted("SELECT network, count(*) FROM documents GROUP BY network ORDER BY 2 DESC, 1"),
-        cities=counted(
-            "SELECT c.name, count(DISTINCT dc.document_id) FROM document_cities dc "
-            "JOIN cities c ON c.geonameid = dc.geonameid GROUP BY c.geonameid ORDER BY 2 DESC, 1 LIMIT 300"),
-        year_min=years[0], year_max=years[1],
+        languages=values(counts["languages"]), countries=values(counts["countries"]),
+        topics=[FacetValue(value=t, count=counts["topics"].get(t, 0)) for t in topic_slugs()],
+        networks=values(counts["networks"]), cities=values(counts["cities"]),
+        year_min=counts["year_min"], year_max=counts["year_max"],
     )
