@@ -81,6 +81,15 @@ def translations_of_documents(store: Store, ids: Sequence[int]) -> dict[int, lis
     return found
 
 
+def passages_with_documents(store: Store, passage_ids: Sequence[int]) -> list[Row]:
+    """Passages (text, pages) with their document's fields, for search results."""
+    return store.select_in(
+        "SELECT p.id AS passage_id, p.text, p.page_start, p.page_end, p.document_id, d.source, d.title, d.language "
+        "FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id IN ({ids})",
+        list(passage_ids),
+    )
+
+
 # -- facets ------------------------------------------------------------------------------------
 
 

@@ -49,7 +49,10 @@ class Library:
     @property
     def dense(self) -> DenseIndex:
         """The dense index, reloaded if another process changed the store since."""
-        if self._dense.generation != self.store.generation:
+        return self._current_dense(self.store.generation)
+
+    def _current_dense(self, generation: int) -> DenseIndex:
+        if self._dense.generation != generation:
             with self._refresh_lock:
                 if self._dense.generation != self.store.generation:
                     self._dense = DenseIndex.load_or_rebuild(self.store)
@@ -58,8 +61,11 @@ class Library:
     @property
     def centroids(self) -> LanguageCentroids:
         """Per-language centroids of the passage vectors, recomputed when the library changes."""
+        return self._current_centroids(self.store.generation)
+
+    def _current_centroids(self, generation: int) -> LanguageCentroids:
         current = self._centroids
-        if current is None or current.generation != self.store.generation:
+        if current is None or current.generation != generation:
             current = self._centroids = LanguageCentroids.from_store(self.store)
         return current
 
@@ -76,14 +82,23 @@ class Library:
     @property
     def bridge(self) -> TermBridge:
         """Term vectors for cross-language lexical search, reloaded when they change."""
+        return self._current_bridge(self.store.meta("terms_version"))
+
+    def _current_bridge(self, version: str | None) -> TermBridge:
         current = self._bridge
-        if current is None or current.version != self.store.meta("terms_version"):
+        if current is None or current.version != version:
             current = self._bridge = TermBridge.from_store(self.store, self._word_vectors)
         return current
 
     @property
     def searcher(self) -> Searcher:
-        return Searcher(self.store, self.embedder, self.dense, self.centroids, self.bridge, self.query_topics)
+        """A searcher over the current caches (their versions read in one statement)."""
+        counters = self.store.counters()
+        generation = int(counters.get("generation") or 0)
+        return Searcher(
+            self.store, self.embedder, self._current_dense(generation), self._current_centroids(generation),
+            self._current_bridge(counters.get("terms_version")), self.query_topics,
+        )
 
     # -- writes ----------------------------------------------------------------
 

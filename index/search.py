@@ -18,7 +18,7 @@ from praxis.index.embedders.base import Embedder
 from praxis.index.filters import Filters
 from praxis.index.lexical import lexical_search
 from praxis.index.rerank import CANDIDATES, LanguageCentroids, discount_generic, rescore
-from praxis.index.similarity import translation_ids
+from praxis.index import catalog
 from praxis.index.store import Store
 from praxis.index.term_bridge import TermBridge
 
@@ -128,26 +128,34 @@ class Searcher:
     # -- documents ----------------------------------------------------------------
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[SearchResult]:
+        """Documents, best first. A fixed number of SQL statements whatever k and the library's size."""
         hits = self.search_passages(query, max(100, 10 * k), filters, mode)
         best, counts = self._group_by_document(hits)
-        chosen = self._diversify(best, k)
-        return [self._result(hit, counts[hit.document_id]) for hit in chosen]
+        translations = catalog.translations_of_documents(self.store, [h.document_id for h in best])
+        chosen = self._diversify(self._fold_translations(best, translations), k)
+        return self._results(chosen, counts, translations)
 
-    def _group_by_document(self, hits: list[PassageHit]) -> tuple[list[PassageHit], dict[int, int]]:
+    @staticmethod
+    def _group_by_document(hits: list[PassageHit]) -> tuple[list[PassageHit], dict[int, int]]:
+        """The best passage of each document (in score order), and how many passages each matched."""
         best: dict[int, PassageHit] = {}
         counts: dict[int, int] = defaultdict(int)
         for hit in hits:  # already in score order
             counts[hit.document_id] += 1
             best.setdefault(hit.document_id, hit)
-        # A translation of a document already shown is a language version of it, not a new result.
+        return list(best.values()), counts
+
+    @staticmethod
+    def _fold_translations(best: list[PassageHit], translations: dict[int, list]) -> list[PassageHit]:
+        """A translation of a document already shown is a language version of it, not a new result."""
         shown: set[int] = set()
         grouped = []
-        for hit in best.values():
-            if shown & set(self.translation_ids(hit.document_id)):
+        for hit in best:
+            if shown & {t["document_id"] for t in translations.get(hit.document_id, [])}:
                 continue
             shown.add(hit.document_id)
             grouped.append(hit)
-        return grouped, counts
+        return grouped
 
     def _diversify(self, hits: list[PassageHit], k: int) -> list[PassageHit]:
         """Maximal marginal relevance over the best passage of each document."""
@@ -169,41 +177,24 @@ class Searcher:
             remaining.remove(pick)
         return [hits[i] for i in chosen]
 
-    def _result(self, hit: PassageHit, matched: int) -> SearchResult:
-        row = self.store.conn.execute(
-            "SELECT p.text, p.page_start, p.page_end, p.language AS plang, d.* FROM passages p "
-            "JOIN documents d ON d.id = p.document_id WHERE p.id = ?",
-            (hit.passage_id,),
-        ).fetchone()
-        return SearchResult(
-            document_id=row["id"], source=row["source"], title=row["title"], language=row["language"],
-            page=row["page_start"], page_end=row["page_end"], score=round(hit.score, 6),
-            snippet=snippet_of(row["text"]), passage_id=hit.passage_id, matched_passages=matched,
-            cities=self.document_cities(row["id"]), topics=self.document_topics(row["id"]),
-            translations=self.translations(row["id"]),
-        )
-
-    # -- document facts used by results ------------------------------------------------
-
-    def document_cities(self, document_id: int) -> list[str]:
-        rows = self.store.conn.execute(
-            "SELECT c.name FROM document_cities dc JOIN cities c ON c.geonameid = dc.geonameid "
-            "WHERE dc.document_id = ? ORDER BY dc.origin = 'catalogue' DESC, dc.mentions DESC, c.name",
-            (document_id,),
-        )
-        return [r[0] for r in rows]
-
-    def document_topics(self, document_id: int) -> list[str]:
-        rows = self.store.conn.execute("SELECT topic FROM document_topics WHERE document_id = ? ORDER BY topic", (document_id,))
-        return [r[0] for r in rows]
-
-    def translation_ids(self, document_id: int) -> list[int]:
-        return translation_ids(self.store, document_id)
-
-    def translations(self, document_id: int) -> list[dict[str, object]]:
-        versions = []
-        for other in self.translation_ids(document_id):
-            row = self.store.document(other)
-            if row is not None:
-                versions.append({"document_id": row["id"], "source": row["source"], "title": row["title"], "language": row["language"]})
-        return versions
+    def _results(self, hits: list[PassageHit], counts: dict[int, int], translations: dict[int, list]) -> list[SearchResult]:
+        """The shown results, assembled in three batched statements (passages, cities, topics)."""
+        documents = [h.document_id for h in hits]
+        rows = {r["passage_id"]: r for r in catalog.passages_with_documents(self.store, [h.passage_id for h in hits])}
+        cities = catalog.cities_of_documents(self.store, documents)
+        topics = catalog.topics_of_documents(self.store, documents)
+        results = []
+        for hit in hits:
+            row = rows[hit.passage_id]
+            doc = row["document_id"]
+            results.append(SearchResult(
+                document_id=doc, source=row["source"], title=row["title"], language=row["language"],
+                page=row["page_start"], page_end=row["page_end"], score=round(hit.score, 6),
+                snippet=snippet_of(row["text"]), passage_id=hit.passage_id, matched_passages=counts[doc],
+                cities=[c["name"] for c in cities.get(doc, [])], topics=topics.get(doc, []),
+                translations=[
+                    {"document_id": t["document_id"], "source": t["source"], "title": t["title"], "language": t["language"]}
+                    for t in sorted(translations.get(doc, []), key=lambda t: t["document_id"])
+                ],
+            ))
+        return results

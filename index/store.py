@@ -109,6 +109,10 @@ class Store:
     def generation(self) -> int:
         return int(self.meta("generation") or 0)
 
+    def counters(self) -> dict[str, str]:
+        """Every version counter at once (one statement): what a reader compares its caches with."""
+        return dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'terms_version')").fetchall())
+
     def check_embedder(self, identifier: str, dimension: int) -> None:
         """Refuse to mix vector spaces: an index answers only to the embedder that built it."""
         built_with = self.meta("embedder")
