@@ -6,18 +6,25 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install ingest serve eval bench clean
+.PHONY: demo test install install-test ingest serve eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall only when the dependency list changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+# Reinstall only when the dependency list changes. The demo needs only the runtime
+# dependencies (no torch, no browser driver); the tests add the `test` extra.
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-runtime
+
+install-test: $(VENV)/.installed-test
 
 ingest: install
 	$(BIN)/praxis ingest corpus --manifest corpus/catalogue.jsonl --data $(DATA)
@@ -26,13 +33,13 @@ demo: ingest
 	@echo "Praxis is serving the sample library on http://$(HOST):$(PORT) (Ctrl-C to stop)"
 	$(BIN)/praxis serve --data $(DATA) --host $(HOST) --port $(PORT)
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest -q
 
 eval: install
 	$(BIN)/praxis eval --data $(DATA)
 
-bench: install
+bench: install-test
 	$(BIN)/python benchmarks/ingest_bench.py
 	$(BIN)/python benchmarks/search_bench.py
 

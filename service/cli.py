@@ -10,10 +10,28 @@ from pathlib import Path
 from praxis.service.settings import get_settings
 
 
-def _library(args: argparse.Namespace):
+class CliError(Exception):
+    """A problem the user can fix: printed as one line, exit code 2 (1 for 'not found')."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _library(args: argparse.Namespace, create: bool = False):
+    """The library in --data; only `ingest` may create one (a typo must not make an empty library)."""
     from praxis.service.wiring import open_library
 
+    if not create:
+        _require_library(args)
     return open_library(args.data, args.embedder)
+
+
+def _require_library(args: argparse.Namespace) -> None:
+    from praxis.index.store import DB_NAME
+
+    if not (Path(args.data) / DB_NAME).is_file():
+        raise CliError(f"no library in {args.data} (build one with `praxis ingest PATH --data {args.data}`)")
 
 
 def _print_json(value: object) -> None:
@@ -32,7 +50,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except CatalogueError as error:
         print(f"praxis ingest: {error}", file=sys.stderr)
         return 2
-    library = _library(args)
+    library = _library(args, create=True)
     items, missing = items_from_paths(args.paths, catalogue)
     progress = None
     if sys.stderr.isatty() and not args.json:
@@ -110,6 +128,8 @@ def cmd_similar(args: argparse.Namespace) -> int:
     from praxis.index.similarity import similar_documents
 
     library = _library(args)
+    if library.store.document(args.document) is None:
+        raise CliError(f"no document with id {args.document} (see `praxis search` or GET /documents)", code=1)
     rows = []
     for doc_id, score in similar_documents(library.store, args.document, library.document_centroids, args.k):
         doc = library.store.document(doc_id)
@@ -128,8 +148,8 @@ def cmd_similar(args: argparse.Namespace) -> int:
 def cmd_recommend(args: argparse.Namespace) -> int:
     from praxis.service.recommend import MenteeProfile, recommend
 
-    library = _library(args)
     profile = MenteeProfile(needs=args.needs, city=args.city, country=args.country, population=args.population)
+    library = _library(args)
     answer = recommend(library, profile, k=args.k)
     if args.json:
         _print_json(answer.model_dump())
@@ -149,6 +169,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    _require_library(args)
     os.environ["PRAXIS_DATA"] = str(args.data)
     os.environ["PRAXIS_EMBEDDER"] = args.embedder
     get_settings.cache_clear()
@@ -162,6 +183,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     from praxis.index.reindex import reembed
 
+    _require_library(args)
     count = reembed(args.data, args.embedder)
     print(f"re-embedded {count} passages with {args.embedder}")
     return 0
@@ -179,44 +201,46 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", parents=[common], help="add PDF files and folders to the library")
-    ingest.add_argument("paths", nargs="+")
-    ingest.add_argument("--manifest", help="catalogue metadata, JSON lines")
-    ingest.add_argument("--json", action="store_true")
+    ingest.add_argument("paths", nargs="+", help="PDF files and folders (searched recursively)")
+    ingest.add_argument("--manifest", help="catalogue metadata, JSON lines (one object per file, matched by file name)")
+    ingest.add_argument("--json", action="store_true", help="print the per-file report as JSON")
     ingest.set_defaults(func=cmd_ingest)
 
     search = sub.add_parser("search", parents=[common], help="search the library in any language")
-    search.add_argument("query")
-    search.add_argument("--k", type=int, default=10)
-    search.add_argument("--lang")
-    search.add_argument("--city")
-    search.add_argument("--country")
-    search.add_argument("--topic")
-    search.add_argument("--network")
-    search.add_argument("--year-from", type=int)
-    search.add_argument("--year-to", type=int)
-    search.add_argument("--document", type=int)
-    search.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
-    search.add_argument("--json", action="store_true")
+    search.add_argument("query", help="the query, in any language")
+    search.add_argument("--k", type=int, default=10, help="number of documents (default 10)")
+    search.add_argument("--lang", help="passage language, ISO 639-1 (e.g. de)")
+    search.add_argument("--city", help="a city the document is about, any spelling (Wien finds Vienna)")
+    search.add_argument("--country", help="ISO 3166 alpha-2 of the document or its cities (e.g. GR)")
+    search.add_argument("--topic", help="topic slug (see GET /facets), e.g. housing")
+    search.add_argument("--network", help="publisher or network, e.g. IncluCities")
+    search.add_argument("--year-from", type=int, help="published in or after this year")
+    search.add_argument("--year-to", type=int, help="published in or before this year")
+    search.add_argument("--document", type=int, help="search inside one document (its id)")
+    search.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid",
+                        help="hybrid (default), dense (embeddings only) or lexical (BM25 with the term bridge)")
+    search.add_argument("--json", action="store_true", help="print the results as JSON (as GET /search)")
     search.set_defaults(func=cmd_search)
 
     similar = sub.add_parser("similar", parents=[common], help="documents similar to one document")
-    similar.add_argument("document", type=int)
-    similar.add_argument("--k", type=int, default=10)
-    similar.add_argument("--json", action="store_true")
+    similar.add_argument("document", type=int, help="document id")
+    similar.add_argument("--k", type=int, default=10, help="number of documents (default 10)")
+    similar.add_argument("--json", action="store_true", help="print JSON")
     similar.set_defaults(func=cmd_similar)
 
     recommend = sub.add_parser("recommend", parents=[common], help="practices and mentor cities for a mentee's needs")
-    recommend.add_argument("--needs", required=True)
-    recommend.add_argument("--city")
-    recommend.add_argument("--country")
-    recommend.add_argument("--population", type=int)
-    recommend.add_argument("--k", type=int, default=10)
-    recommend.add_argument("--json", action="store_true")
+    recommend.add_argument("--needs", required=True, help="the mentee's needs, in any language (sentences, lines or semicolons)")
+    recommend.add_argument("--city", help="the mentee city (its own practices are never recommended back)")
+    recommend.add_argument("--country", help="the mentee's country, ISO 3166 alpha-2 (e.g. GR)")
+    recommend.add_argument("--population", type=int, help="the mentee's population, for size fit")
+    recommend.add_argument("--k", type=int, default=10, help="number of practices (default 10)")
+    recommend.add_argument("--json", action="store_true", help="print JSON (as POST /recommend)")
     recommend.set_defaults(func=cmd_recommend)
 
     evaluate = sub.add_parser("eval", parents=[common], help="retrieval and recommendation metrics on the labelled sets")
-    evaluate.add_argument("--eval-dir", default=str(Path(__file__).resolve().parent.parent / "eval"))
-    evaluate.add_argument("--only", choices=["search", "recommend"])
+    evaluate.add_argument("--eval-dir", default=str(Path(__file__).resolve().parent.parent / "eval"),
+                          help="folder with queries.jsonl and mentee_cases.jsonl")
+    evaluate.add_argument("--only", choices=["search", "recommend"], help="run only one of the labelled sets")
     evaluate.add_argument(
         "--catalogue", default=str(Path(__file__).resolve().parent.parent / "corpus" / "catalogue.jsonl"),
         help="catalogue whose `translation_of` links make language versions one publication ('' for none)",
@@ -224,8 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=cmd_eval)
 
     serve = sub.add_parser("serve", parents=[common], help="HTTP API and web page")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.set_defaults(func=cmd_serve)
 
     reindex = sub.add_parser("reindex", parents=[common], help="re-embed every passage with --embedder")
@@ -233,18 +257,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _validation_message(error) -> str:
+    """A pydantic ValidationError as one line: 'field: problem; field: problem'."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in error.errors())
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Every error a user can cause is one line on stderr and a non-zero exit code."""
     args = build_parser().parse_args(argv)
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
         print("praxis: --k must be at least 1", file=sys.stderr)
         return 2
+    from pydantic import ValidationError
+
     from praxis.index.embedders import EmbedderMismatch
 
     try:
         return int(args.func(args) or 0)
-    except EmbedderMismatch as error:
-        print(f"praxis: {error}", file=sys.stderr)
+    except CliError as error:
+        print(f"praxis {args.command}: {error}", file=sys.stderr)
+        return error.code
+    except (EmbedderMismatch, OSError) as error:
+        print(f"praxis {args.command}: {error}", file=sys.stderr)
         return 2
+    except ValidationError as error:
+        print(f"praxis {args.command}: invalid input: {_validation_message(error)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"praxis {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - a bug still gets one line; PRAXIS_DEBUG=1 shows the traceback
+        if os.environ.get("PRAXIS_DEBUG"):
+            raise
+        print(f"praxis {args.command}: internal error: {type(error).__name__}: {error} "
+              "(PRAXIS_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
