@@ -25,14 +25,17 @@ def search_run(library: Library, queries: list[dict], mode: str, k: int = 10) ->
     return run
 
 
-def evaluate_search(library: Library, queries: list[dict], publication_of: dict[str, str] | None = None) -> str:
+def search_metrics(
+    library: Library, queries: list[dict], publication_of: dict[str, str] | None = None
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """(per mode and language pair: nDCG@10, recall@10, MRR@10, n; hybrid per query language)."""
     publication_of = publication_of or {}
     qrels = ev.fold_publications(ev.qrels_from_queries(queries), publication_of)
     languages = catalog.document_languages_by_source(library.store)
     by_language = ev.language_groups(queries)
     crossing = ev.language_pair_groups(queries, languages)
-    tables = []
     overall: dict[str, dict[str, float]] = {}
+    by_query_language: dict[str, dict[str, float]] = {}
     for mode in MODES:
         run = ev.fold_publications(search_run(library, queries, mode), publication_of)
         summary = ev.summarise(run, qrels, by_language)
@@ -40,9 +43,16 @@ def evaluate_search(library: Library, queries: list[dict], publication_of: dict[
         pairs = ev.summarise(run, qrels, crossing)
         overall.update({f"{mode} {name}": row for name, row in pairs.items() if name != "all"})
         if mode == "hybrid":
-            tables.append(ev.format_table({k: v for k, v in summary.items()}, "Search (hybrid) by query language"))
-    tables.insert(0, ev.format_table(overall, f"Search: {len(queries)} labelled queries"))
-    return "\n\n".join(tables)
+            by_query_language = summary
+    return overall, by_query_language
+
+
+def evaluate_search(library: Library, queries: list[dict], publication_of: dict[str, str] | None = None) -> str:
+    overall, by_query_language = search_metrics(library, queries, publication_of)
+    return "\n\n".join([
+        ev.format_table(overall, f"Search: {len(queries)} labelled queries"),
+        ev.format_table(by_query_language, "Search (hybrid) by query language"),
+    ])
 
 
 def recommendation_runs(library: Library, cases: list[dict]) -> tuple[dict, dict]:
@@ -68,7 +78,10 @@ def _gazetteer_name(name: str) -> str:
     return city.name if city else name
 
 
-def evaluate_recommendations(library: Library, cases: list[dict], publication_of: dict[str, str] | None = None) -> str:
+def recommendation_metrics(
+    library: Library, cases: list[dict], publication_of: dict[str, str] | None = None
+) -> dict[str, dict[str, float]]:
+    """Per mentee language (and "all"): mentor hit@3, mentor MRR@10, practice nDCG@10 and recall@10, n."""
     publication_of = publication_of or {}
     mentors, practices = recommendation_runs(library, cases)
     practices = ev.fold_publications(practices, publication_of)
@@ -86,6 +99,11 @@ def evaluate_recommendations(library: Library, cases: list[dict], publication_of
             "practice recall@10": ev.mean(subset(ev.recall_at_k(practices, practice_qrels, 10))),
             "n": len(ids),
         }
+    return rows
+
+
+def evaluate_recommendations(library: Library, cases: list[dict], publication_of: dict[str, str] | None = None) -> str:
+    rows = recommendation_metrics(library, cases, publication_of)
     return ev.format_table(rows, f"Recommendation: {len(cases)} mentee cases")
 
 

@@ -48,7 +48,7 @@ UPLOADABLE_FILES = ["018-barcelona-en.pdf", "046-amsterdam-nl.pdf", "056-helsink
 
 
 # Fixtures that build or serve a real library: a test that uses any of them loads the model.
-MODEL_FIXTURES = {"small_library", "library_copy", "api_server", "http", "start_server"}
+MODEL_FIXTURES = {"small_library", "library_copy", "api_server", "http", "start_server", "sample_library"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -100,6 +100,20 @@ def small_library(tmp_path_factory) -> Path:
     library.store.close()
     _checkpoint(data)
     return data
+
+
+@pytest.fixture(scope="session")
+def sample_library(tmp_path_factory):
+    """The whole sample library (corpus/, with its catalogue), opened as `praxis eval` opens it."""
+    from praxis.ingest.catalogue import load_catalogue
+    from praxis.service.ingest_job import items_from_paths, run_ingest
+    from praxis.service.wiring import open_library
+
+    library = open_library(tmp_path_factory.mktemp("sample-library"), TEST_EMBEDDER)
+    items, _ = items_from_paths([CORPUS], load_catalogue(CATALOGUE))
+    report = run_ingest(library, items, max_pages=5000)
+    assert not report.by_status("failed"), [o.as_dict() for o in report.by_status("failed")]
+    return library
 
 
 @pytest.fixture

@@ -1,0 +1,42 @@
+"""Quality floors on the whole sample library: a change that loses quality fails CI.
+
+Each floor sits a little under the figure `praxis eval` gives on `corpus/` (README, Quality),
+so noise from the 4-bit model's threads does not fail the build but a real regression does.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from praxis.service import evaluation as ev
+from praxis.service.eval_runner import recommendation_metrics, search_metrics
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL = ROOT / "eval"
+CATALOGUE = ROOT / "corpus" / "catalogue.jsonl"
+
+# Today's figures (README) minus a margin of about 0.02.
+SEARCH_FLOORS = {
+    ("hybrid", "ndcg@10"): 0.78,
+    ("hybrid cross-lingual", "recall@10"): 0.66,
+    ("hybrid same-language", "ndcg@10"): 0.88,
+}
+RECOMMENDATION_FLOORS = {"mentor hit@3": 0.92, "practice ndcg@10": 0.50}
+
+
+@pytest.fixture(scope="module")
+def publication_of() -> dict[str, str]:
+    return ev.publications_from_catalogue(ev.load_jsonl(CATALOGUE))
+
+
+def test_search_quality_floors(sample_library, publication_of) -> None:
+    overall, _ = search_metrics(sample_library, ev.load_queries(EVAL / "queries.jsonl"), publication_of)
+    below = {key: overall[key[0]][key[1]] for key, floor in SEARCH_FLOORS.items() if overall[key[0]][key[1]] < floor}
+    assert below == {}, f"below the floors {SEARCH_FLOORS}"
+
+
+def test_recommendation_quality_floors(sample_library, publication_of) -> None:
+    rows = recommendation_metrics(sample_library, ev.load_mentee_cases(EVAL / "mentee_cases.jsonl"), publication_of)
+    below = {m: rows["all"][m] for m, floor in RECOMMENDATION_FLOORS.items() if rows["all"][m] < floor}
+    assert below == {}, f"below the floors {RECOMMENDATION_FLOORS}"
