@@ -36,8 +36,8 @@ def test_fold_strips_accents_case_and_greek_tonos() -> None:
 # -- finding ------------------------------------------------------------------
 
 INFLECTED = [
-    ("Η πόλη της Λιβαδειάς και η Κεντρική Ένωση Δήμων", "el", ("Livadeiá", "GR")),
-    ("Η Λιβαδειά είναι πόλη της Βοιωτίας.", "el", ("Livadeiá", "GR")),
+    ("Η πόλη της Λιβαδειάς και η Κεντρική Ένωση Δήμων", "el", ("Livadeia", "GR")),
+    ("Η Λιβαδειά είναι πόλη της Βοιωτίας.", "el", ("Livadeia", "GR")),
     ("Urząd Miasta w Lublinie prowadzi kampanię.", "pl", ("Lublin", "PL")),
     ("Kampania z Krakowem i Wrocławiem.", "pl", ("Wrocław", "PL")),
     ("Spotkanie odbyło się w Brukseli.", "pl", ("Brussels", "BE")),
@@ -59,7 +59,7 @@ INFLECTED = [
     ("Jelgava shares its language-learning plans.", "en", ("Jelgava", "LV")),
     ("Saint-Jean-de-la-Ruelle hosts the last study visit.", "en", ("Saint-Jean-de-la-Ruelle", "FR")),
     ("VIA à Schaerbeek et Molenbeek-Saint-Jean", "fr", ("Molenbeek-Saint-Jean", "BE")),
-    ("Fuenlabrada in Spain mentors Livadia in Greece.", "en", ("Livadeiá", "GR")),
+    ("Fuenlabrada in Spain mentors Livadia in Greece.", "en", ("Livadeia", "GR")),
     ("De Amsterdamse aanpak werkt.", "nl", ("Amsterdam", "NL")),
 ]
 
@@ -143,8 +143,8 @@ def test_context_cities_steer_ambiguity(gaz: Gazetteer) -> None:
 
 
 @pytest.mark.parametrize("name, country, expected", [
-    ("Livadeia", None, ("Livadeiá", "GR")),
-    ("Levadia", None, ("Livadeiá", "GR")),
+    ("Livadeia", None, ("Livadeia", "GR")),
+    ("Levadia", None, ("Livadeia", "GR")),
     ("Wien", None, ("Vienna", "AT")),
     ("Vienna", None, ("Vienna", "AT")),
     ("Vienna", "US", ("Vienna", "US")),
@@ -156,7 +156,7 @@ def test_context_cities_steer_ambiguity(gaz: Gazetteer) -> None:
     ("Nokia", None, ("Nokia", "FI")),
     ("Forest", "Belgium", ("Forest", "BE")),
     ("Molenbeek", None, ("Molenbeek-Saint-Jean", "BE")),
-    ("Nikaia-Rentis", None, ("Níkaia", "GR")),
+    ("Nikaia-Rentis", None, ("Nikaia", "GR")),
     ("Ghent", None, ("Gent", "BE")),
     ("Lörrach", "Deutschland", ("Lörrach", "DE")),
     ("Berga", "ES", ("Berga", "ES")),
