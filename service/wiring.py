@@ -13,6 +13,7 @@ from pathlib import Path
 from praxis.index.embedders import Embedder
 from praxis.index.filters import Filters, library_city_ids
 from praxis.index.library import Library
+from praxis.ingest.models import City
 
 
 def query_topics(query: str) -> Sequence[str]:
@@ -42,6 +43,26 @@ def city_ids(library: Library, name: str) -> list[int]:
     context = PlaceContext.of(preferred=documented_city_ids(library.store))
     city = Gazetteer.load().resolve(name, context=context)
     return [city.geonameid] if city else []
+
+
+def city_candidates(library: Library, name: str, country: str | None = None, limit: int = 5) -> list[City]:
+    """The cities a (mentee's) city name may mean, best first: the library's own spellings
+    and places first ("Livadia" is Livadeia, GR, when the library documents it), then the
+    country given, then size; each under the name the library shows for it, if any. The first
+    is the reading to use, the others the alternatives to offer."""
+    from dataclasses import replace
+
+    from praxis.index import catalog
+    from praxis.index.cities import documented_city_ids
+    from praxis.ingest.cities import Gazetteer, PlaceContext
+
+    context = PlaceContext.of([country], documented_city_ids(library.store))
+    found = Gazetteer.load().candidates(name, country, context)[:limit]
+    shown = []
+    for city in found:
+        row = catalog.city_by_id(library.store, city.geonameid)
+        shown.append(replace(city, name=row["name"]) if row is not None else city)
+    return shown
 
 
 def make_filters(
