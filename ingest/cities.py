@@ -825,9 +825,11 @@ class Gazetteer:
 
     def _names_a_thing(self, p: _Passage, m: _Mention) -> bool:
         """The place names something else: an award, a declaration, a university, a province
-        ("the Guangzhou Award", "Declaración de Barcelona", "KU Leuven")."""
+        ("the Guangzhou Award", "Declaración de Barcelona", "KU Leuven"). In a line of capitals
+        ("STUDY IN LUBLIN", "STUTTGART COUNCIL OF EUROPE") capitals tell nothing."""
+        shouting = is_all_caps(p.tokens[m.first].surface)
         nxt = m.last
-        if nxt < len(p.tokens) and (_SPACE.match(self._gap(p, nxt)) or _HYPHEN.match(self._gap(p, nxt))):
+        if not shouting and nxt < len(p.tokens) and (_SPACE.match(self._gap(p, nxt)) or _HYPHEN.match(self._gap(p, nxt))):
             tok = p.tokens[nxt]
             capital_ok = is_capitalised(tok.surface) or p.language == "fi"  # "Helsingin yliopisto"
             if capital_ok and tok.folded.startswith(_THING_NOUNS):
@@ -844,9 +846,10 @@ class Gazetteer:
                 and not tok.folded.startswith(_AFTER_ONLY):
             return True  # "Declaración de Barcelona", "University of Leuven"
         gap = self._gap(p, m.first)
-        return (not links and is_all_caps(tok.surface) and 2 <= len(tok.surface) <= 5
+        return (not links and not shouting and is_all_caps(tok.surface) and 2 <= len(tok.surface) <= 5
                 and (_SPACE.match(gap) or _HYPHEN.match(gap)) and "\n" not in gap
-                and tok.folded not in self._ix.names and tok.folded not in self._ix.countries)
+                and tok.folded not in self._ix.names and tok.folded not in self._ix.countries
+                and self._tier(tok.folded, p.language) is None)  # an acronym, not "IN"
 
     def _is_name_like(self, p: _Passage, tok: Token) -> bool:
         if not is_capitalised(tok.surface) or is_all_caps(tok.surface) or len(tok.folded) < 2:

@@ -276,6 +276,8 @@ PLACES_NEXT_TO_SUCH_WORDS = [
     ("León es una ciudad de Castilla y León.", "es", ("León", "ES")),
     ("Nora kommun ligger i Örebro län.", "sv", ("Nora", "SE")),
     ("George Ioakimidis, Mayor of Nikaia-Rentis, spoke.", "en", ("Nikaia", "GR")),
+    ('"STUDY IN LUBLIN" CAMPAIGN', "en", ("Lublin", "PL")),  # capitals say nothing there
+    ("STUTTGART COUNCIL OF EUROPE", "en", ("Stuttgart", "DE")),
 ]
 
 
