@@ -70,12 +70,21 @@ def recommendation_runs(library: Library, cases: list[dict]) -> tuple[dict, dict
     return mentors, practices
 
 
-def _gazetteer_name(name: str) -> str:
-    """Labels use everyday spellings ("Ghent"); answers use the gazetteer's ("Gent")."""
-    from praxis.ingest.cities import Gazetteer
+def _library_name(library: Library):
+    """Labels use everyday spellings ("Ghent", "Livadeia"); answers use the library's name of
+    the same GeoNames city (the catalogue's spelling, else the gazetteer's)."""
+    from praxis.index.cities import documented_city_ids
+    from praxis.ingest.cities import Gazetteer, PlaceContext
 
-    city = Gazetteer.load().resolve(name)
-    return city.name if city else name
+    gazetteer = Gazetteer.load()
+    context = PlaceContext.of(preferred=documented_city_ids(library.store))
+
+    def name(label: str) -> str:
+        city = gazetteer.resolve(label, context=context)
+        row = catalog.city_by_id(library.store, city.geonameid) if city else None
+        return row["name"] if row else (city.name if city else label)
+
+    return name
 
 
 def recommendation_metrics(
@@ -85,7 +94,7 @@ def recommendation_metrics(
     publication_of = publication_of or {}
     mentors, practices = recommendation_runs(library, cases)
     practices = ev.fold_publications(practices, publication_of)
-    mentor_qrels = ev.mentor_qrels(cases, canonical=_gazetteer_name)
+    mentor_qrels = ev.mentor_qrels(cases, canonical=_library_name(library))
     practice_qrels = ev.fold_publications(ev.practice_qrels(cases), publication_of)
     groups = ev.language_groups(cases)
     rows: dict[str, dict[str, float]] = {}
