@@ -239,8 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("eval", parents=[common], help="retrieval and recommendation metrics on the labelled sets")
     evaluate.add_argument("--eval-dir", default=str(Path(__file__).resolve().parent.parent / "eval"),
-                          help="folder with queries.jsonl and mentee_cases.jsonl")
-    evaluate.add_argument("--only", choices=["search", "recommend"], help="run only one of the labelled sets")
+                          help="folder with queries.jsonl, mentee_cases.jsonl and abstention.jsonl")
+    evaluate.add_argument("--only", choices=["search", "recommend", "abstention"], help="run only one of the labelled sets")
     evaluate.add_argument(
         "--catalogue", default=str(Path(__file__).resolve().parent.parent / "corpus" / "catalogue.jsonl"),
         help="catalogue whose `translation_of` links make language versions one publication ('' for none)",
