@@ -114,7 +114,7 @@ def mentor_card(analysis: Analysis, scored: ScoredMentor) -> MentorCard:
     answered = scored.answered
     texts = analysis.texts
     cited = "; ".join(
-        f"“{texts[i][:NEED_LABEL_CHARS]}” — {_cite(analysis, scored.best[i][0], city.geonameid)}" for i in answered
+        f"“{texts[i][:NEED_LABEL_CHARS]}” — {_cite(analysis, scored.evidence[i].answer, city.geonameid)}" for i in answered
     )
     reason = f"answers {len(answered)} of {len(texts)} need{'s' if len(texts) > 1 else ''}: {cited}"
     if scored.experience:
@@ -127,7 +127,10 @@ def mentor_card(analysis: Analysis, scored: ScoredMentor) -> MentorCard:
         city=city.name, geonameid=city.geonameid, country=city.country, population=city.population,
         score=score, strength=strength(score), needs_covered=len(answered), need_indexes=answered,
         needs_answered=[texts[i] for i in answered], mentoring_experience=scored.experience[:5], reason=reason,
-        evidence=[_evidence(analysis, i, *scored.best[i], city.geonameid) for i in answered],
+        evidence=[
+            _evidence(analysis, i, scored.evidence[i].answer, scored.evidence[i].answer_factor, city.geonameid)
+            for i in answered
+        ],
     )
 
 
@@ -136,7 +139,7 @@ def practice_card(analysis: Analysis, item: ScoredPractice) -> PracticeCard:
     top = item.top_hit()
     facts = analysis.retrieved.facts[top.passage_id]
     answered = item.answered
-    cited = "; ".join(f"“{texts[i][:NEED_LABEL_CHARS]}” (p. {analysis.retrieved.facts[item.best[i].passage_id].page})"
+    cited = "; ".join(f"“{texts[i][:NEED_LABEL_CHARS]}” (p. {analysis.retrieved.facts[item.evidence[i].answer.passage_id].page})"
                       for i in answered)
     reason = f"answers {len(answered)} of {len(texts)} need{'s' if len(texts) > 1 else ''}: {cited}"
     if practice.topics:
