@@ -131,8 +131,9 @@ def _gap_share(answers: list[Recommendation]) -> float:
     return sum(s.status != "answered" for s in statuses) / max(len(statuses), 1)
 
 
-def evaluate_abstention(library: Library, cases: list[dict]) -> str:
-    """Needs the library cannot answer and nonsense: how often Praxis correctly declines."""
+def abstention_metrics(library: Library, cases: list[dict]) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """Per subset (all, halves, kind): the share of cases declined and of needs reported as gaps;
+    and the ids of the cases answered anyway."""
     answers = {c["id"]: _answer(library, c) for c in cases}
     subsets = {"all": [c["id"] for c in cases], **halves(cases)}
     for kind in sorted({c.get("kind", "?") for c in cases}):
@@ -145,7 +146,12 @@ def evaluate_abstention(library: Library, cases: list[dict]) -> str:
         }
         for name, ids in subsets.items()
     }
-    wrong = [i for i in subsets["all"] if not declined(answers[i])]
+    return rows, [i for i in subsets["all"] if not declined(answers[i])]
+
+
+def evaluate_abstention(library: Library, cases: list[dict]) -> str:
+    """Needs the library cannot answer and nonsense: how often Praxis correctly declines."""
+    rows, wrong = abstention_metrics(library, cases)
     table = ev.format_table(rows, f"Abstention: {len(cases)} cases the library cannot answer (should decline)")
     return table + (f"\nanswered anyway: {', '.join(wrong)}" if wrong else "")
 
