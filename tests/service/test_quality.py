@@ -16,10 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "eval"
 CATALOGUE = ROOT / "corpus" / "catalogue.jsonl"
 
-# Today's figures (README) minus a margin of about 0.02.
+# Today's figures (README) minus a margin of about 0.02. The search set grew from 57 to 80
+# queries (issue 11: 23 more cross-lingual ones in the weakest languages), so the floors follow
+# the 80-query figures (hybrid 0.717, cross-lingual recall 0.637, same-language 0.902).
 SEARCH_FLOORS = {
-    ("hybrid", "ndcg@10"): 0.78,
-    ("hybrid cross-lingual", "recall@10"): 0.66,
+    ("hybrid", "ndcg@10"): 0.70,
+    ("hybrid cross-lingual", "recall@10"): 0.62,
     ("hybrid same-language", "ndcg@10"): 0.88,
 }
 RECOMMENDATION_FLOORS = {"mentor hit@3": 0.92, "practice ndcg@10": 0.50}
