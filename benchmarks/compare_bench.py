@@ -445,6 +445,9 @@ def child_ingest(args: argparse.Namespace) -> dict:
     try:
         lib = open_library(data, embedder)
         items, _missing = items_from_paths([CORPUS], load_catalogue(CATALOGUE))
+        subset = args.ingest_files or int((CACHE / "ingest-files").read_text()) if (CACHE / "ingest-files").exists() else args.ingest_files
+        if subset:  # the first N files: the ratio to the model's time, sooner on a busy machine
+            items = items[:subset]
         start = time.perf_counter()
         report = run_ingest(lib, items, 5000)
         total = time.perf_counter() - start
@@ -553,6 +556,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", nargs="*", default=[], choices=["txtai", "ingest", "praxis"])
     parser.add_argument("--txtai-backend", default="numpy", help="txtai ANN backend (numpy: exact, like Praxis)")
     parser.add_argument("--json", type=Path, help="also write every figure here")
+    parser.add_argument("--ingest-files", type=int, default=0,
+                        help="ingest only the first N sample files (default all; or a number in CACHE/ingest-files)")
     parser.add_argument("--child", choices=["praxis", "txtai", "ingest"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--queries", type=Path, help=argparse.SUPPRESS)
@@ -593,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     if "ingest" not in args.skip:
         for name, root in variants:
             log(f"{name}: ingest of the sample library")
-            results[(name, "ingest")] = run_child(["--child", "ingest"], code_env(root))
+            results[(name, "ingest")] = run_child(["--child", "ingest", "--ingest-files", str(args.ingest_files)], code_env(root))
     results = json.loads(json.dumps({f"{k[0]}|{k[1]}": v for k, v in results.items()}))  # str keys, as children return them
     results = {(k.split("|")[0], int(k.split("|")[1]) if k.split("|")[1].isdigit() else k.split("|")[1]): v
                for k, v in results.items()}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -178,23 +179,38 @@ def items_from_paths(
 
 
 class Progress:
-    """Labelled stage progress every few seconds, for logs that are not a terminal (CI, `make demo`)."""
+    """Labelled stage progress every few seconds, for logs that are not a terminal (CI, `make demo`).
+
+    A ticker thread prints the stage in progress, so a long stage (a large file's embedding,
+    the library's new terms) shows up while it runs, not once it is over.
+    """
 
     def __init__(self, total: int, say: Callable[[str], None] | None, every_s: float = PROGRESS_EVERY_S) -> None:
         self.total, self.say, self.every_s = total, say, every_s
         self.read = self.stored = self.passages = 0
         self.stage = "starting"
-        self._start = self._last = time.monotonic()
+        self._start = time.monotonic()
+        self._stop = threading.Event()
+        if say is not None:
+            threading.Thread(target=self._tick, name="praxis-progress", daemon=True).start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self._say()
+
+    def _say(self) -> None:
+        self.say(
+            f"ingest {time.monotonic() - self._start:6.1f} s: {self.read}/{self.total} files read, "
+            f"{self.stored} stored, {self.passages} passages; now {self.stage}"
+        )
 
     def update(self, stage: str, force: bool = False) -> None:
         self.stage = stage
-        now = time.monotonic()
-        if self.say is not None and (force or now - self._last >= self.every_s):
-            self._last = now
-            self.say(
-                f"ingest {now - self._start:6.1f} s: {self.read}/{self.total} files read, {self.stored} stored, "
-                f"{self.passages} passages; now {stage}"
-            )
+        if force and self.say is not None:
+            self._say()
+
+    def close(self) -> None:
+        self._stop.set()
 
 
 def run_ingest(
@@ -213,39 +229,42 @@ def run_ingest(
     report = IngestReport()
     items = list(items)
     progress = Progress(len(items), on_progress)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="praxis-read") as reader:
-        pending: deque[tuple[IngestItem, Future[PreparedFile]]] = deque()
-        upcoming = iter(items)
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="praxis-read") as reader:
+            pending: deque[tuple[IngestItem, Future[PreparedFile]]] = deque()
+            upcoming = iter(items)
 
-        def read_ahead() -> None:
-            while len(pending) < READ_AHEAD:
-                item = next(upcoming, None)
-                if item is None:
-                    return
-                pending.append((item, reader.submit(_prepare_guarded, library, _hash_and_check(library, item), max_pages)))
+            def read_ahead() -> None:
+                while len(pending) < READ_AHEAD:
+                    item = next(upcoming, None)
+                    if item is None:
+                        return
+                    pending.append((item, reader.submit(_prepare_guarded, library, _hash_and_check(library, item), max_pages)))
 
-        read_ahead()
-        while pending:
-            item, future = pending.popleft()
-            if on_file is not None:
-                on_file(item)
-            progress.update(f"reading {item.source}")
-            prepared = future.result()
-            if prepared.outcome is not None and prepared.outcome.status == "unchanged" and _changed_since(library, prepared):
-                # An earlier file of this job, under the same name, replaced what was checked ahead.
-                prepared = _prepare_guarded(library, PreparedFile(item, prepared.sha), max_pages)
-            progress.read += 1
-            read_ahead()  # the next file is read while this one is embedded
-            if prepared.document is not None:
-                progress.update(f"embedding {len(prepared.document.passages)} passages of {item.source}")
-            outcome = _store_guarded(library, prepared)
-            progress.stored += outcome.status in ("added", "updated")
-            progress.passages += outcome.passages or 0
-            report.outcomes.append(outcome)
-    progress.update("finishing: new library terms, translations, dense cache", force=True)
-    if any(o.status in ("added", "updated") for o in report.outcomes):
-        library.finish_writes()
-    progress.update("done", force=True)
+            read_ahead()
+            while pending:
+                item, future = pending.popleft()
+                if on_file is not None:
+                    on_file(item)
+                progress.update(f"reading {item.source}")
+                prepared = future.result()
+                if prepared.outcome is not None and prepared.outcome.status == "unchanged" and _changed_since(library, prepared):
+                    # An earlier file of this job, under the same name, replaced what was checked ahead.
+                    prepared = _prepare_guarded(library, PreparedFile(item, prepared.sha), max_pages)
+                progress.read += 1
+                read_ahead()  # the next file is read while this one is embedded
+                if prepared.document is not None:
+                    progress.update(f"embedding {len(prepared.document.passages)} passages of {item.source}")
+                outcome = _store_guarded(library, prepared)
+                progress.stored += outcome.status in ("added", "updated")
+                progress.passages += outcome.passages or 0
+                report.outcomes.append(outcome)
+        progress.update("finishing: new library terms, translations, dense cache", force=True)
+        if any(o.status in ("added", "updated") for o in report.outcomes):
+            library.finish_writes()
+        progress.update("done", force=True)
+    finally:
+        progress.close()
     return report
 
 
