@@ -310,14 +310,21 @@ def main(argv: list[str] | None = None) -> int:
     from pydantic import ValidationError
 
     from praxis.index.embedders import EmbedderMismatch
+    from praxis.index.vectors.factory import UnknownBackend
 
     try:
         return int(args.func(args) or 0)
     except CliError as error:
         print(f"praxis {args.command}: {error}", file=sys.stderr)
         return error.code
-    except (EmbedderMismatch, OSError) as error:
+    except (EmbedderMismatch, UnknownBackend, OSError) as error:
         print(f"praxis {args.command}: {error}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as error:
+        if error.name not in ("qdrant_client", "ray"):
+            raise
+        print(f"praxis {args.command}: PRAXIS_INDEX_BACKEND=qdrant and --engine ray need the scale extra: "
+              f"pip install 'praxis[scale]' ({error.name} is missing)", file=sys.stderr)
         return 2
     except ValidationError as error:
         print(f"praxis {args.command}: invalid input: {_validation_message(error)}", file=sys.stderr)

@@ -86,7 +86,7 @@ def _pipeline(work: list[tuple[int, IngestItem, str]], max_pages: int, engine: R
         .map(_parse_row, num_cpus=0.5)
         .map_batches(
             _Embedder, fn_constructor_kwargs={"spec": engine.embedder}, batch_size=DOCUMENTS_PER_BATCH,
-            concurrency=engine.actors, num_cpus=0.5, batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=engine.actors), num_cpus=0.5, batch_format="numpy",
         )
     )
     yield from dataset.iter_rows()
