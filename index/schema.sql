@@ -50,7 +50,9 @@ CREATE TABLE IF NOT EXISTS cities (
     country    TEXT NOT NULL,
     population INTEGER NOT NULL,
     latitude   REAL NOT NULL,
-    longitude  REAL NOT NULL
+    longitude  REAL NOT NULL,
+    aliases    TEXT NOT NULL DEFAULT '',          -- '|wien|vienne|...|': folded spellings, for look-ups
+    name_source TEXT NOT NULL DEFAULT 'gazetteer' -- 'catalogue' (the library's spelling) wins over it
 );
 CREATE INDEX IF NOT EXISTS cities_name ON cities(name COLLATE NOCASE);
 

@@ -1,10 +1,17 @@
-"""Function words left out of lexical queries.
+"""Function words: left out of lexical queries, and never offered by the term bridge.
 
 In a rank fusion a lexical hit on "and" or "der" counts as much as one on "anti-rumour";
-dropping function words keeps the lexical ranking about content. Short lists suffice:
-BM25's IDF handles the rest.
+dropping function words keeps the lexical ranking about content. Short lists suffice for
+the query side (`STOPWORDS`): BM25's IDF handles the rest, and a longer list would drop
+words people mean ("new", "work", "information" are on the long English lists).
+
+The term bridge is stricter (`FUNCTION_WORDS`): a term it adds is shown to the user as
+"also searched for", so none may be a function word in any language. That list adds the
+stopwords-iso lists (MIT licence, PyPI `stopwordsiso`) of the languages Praxis indexes.
 """
 from __future__ import annotations
+
+import unicodedata
 
 _WORDS = {
     "en": "a an and are as at be been by can do does for from has have how in into is it its of on or our "
@@ -22,7 +29,7 @@ _WORDS = {
     "nl": "aan al als bij dat de den der die dit door een en er het hoe hun in is je met naar niet of om "
           "onze ook op over te tot uit van voor wat we wij worden zijn",
     "sv": "att av de den det som en ett för från har hur i inte jag med men och om på så till vad vi vår "
-          "våra är",
+          "våra är där",
     "fi": "ei ja jos kuin kun mitä miten mutta myös ne niin on ovat se sekä että tai tämä me meidän",
     "pl": "a aby ale do dla i jak jest na nie o od po oraz się są to w we z za że czy jako które który",
     "el": "και να το τα της του των τον την η ο οι σε στο στη στην στα στους για με από που είναι δεν θα "
@@ -34,4 +41,28 @@ _WORDS = {
 # FTS5 folds a final sigma to σ, so the lexical index's terms spell "τις" as "τισ": both count.
 STOPWORDS: frozenset[str] = frozenset(
     form for words in _WORDS.values() for word in words.split() for form in (word, word.replace("ς", "σ"))
+)
+
+
+def _fold(word: str) -> str:
+    """As `lexical.fts_fold` (FTS5's unicode61 remove_diacritics 2), without the import cycle."""
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if unicodedata.combining(ch) and kept and ord(kept[-1]) < 0x250:
+            continue
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)).replace("ς", "σ")
+
+
+def _long_lists() -> set[str]:
+    try:
+        import stopwordsiso
+    except ImportError:  # a declared dependency; without it the bridge falls back to the short lists
+        return set()
+    return {word for code in _WORDS for word in stopwordsiso.stopwords(code)}
+
+
+# Both spellings: as typed (accents) and as the FTS index stores terms (folded).
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    form for word in STOPWORDS | _long_lists() for form in (word.lower(), _fold(word))
 )

@@ -22,6 +22,11 @@ from praxis.ingest.models import City, Document
 
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 DB_NAME = "praxis.sqlite3"
+# Columns added after a library may have been created: (table, column, definition).
+ADDED_COLUMNS = [
+    ("cities", "aliases", "TEXT NOT NULL DEFAULT ''"),
+    ("cities", "name_source", "TEXT NOT NULL DEFAULT 'gazetteer'"),
+]
 
 
 def text_hash(text: str) -> str:
@@ -49,6 +54,15 @@ class Store:
         self._write_lock = threading.Lock()
         with self._connect() as conn:
             conn.executescript(SCHEMA)
+            self._add_missing_columns(conn)
+
+    @staticmethod
+    def _add_missing_columns(conn: sqlite3.Connection) -> None:
+        """Older libraries get the new columns (SQLite has no ADD COLUMN IF NOT EXISTS)."""
+        for table, column, definition in ADDED_COLUMNS:
+            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     # -- connections -------------------------------------------------------
 
@@ -300,9 +314,19 @@ class Store:
 
     @staticmethod
     def _upsert_city(conn: sqlite3.Connection, city: City) -> None:
+        """The catalogue's spelling of a name, once stored, is kept over the gazetteer's."""
+        aliases = "|" + "|".join(city.aliases) + "|" if city.aliases else ""
         conn.execute(
-            "INSERT OR REPLACE INTO cities VALUES (?, ?, ?, ?, ?, ?)",
-            (city.geonameid, city.name, city.country, city.population, city.latitude, city.longitude),
+            "INSERT INTO cities (geonameid, name, country, population, latitude, longitude, aliases, name_source) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(geonameid) DO UPDATE SET "
+            "name = CASE WHEN excluded.name_source = 'catalogue' OR cities.name_source != 'catalogue' "
+            "            THEN excluded.name ELSE cities.name END, "
+            "name_source = CASE WHEN excluded.name_source = 'catalogue' THEN 'catalogue' ELSE cities.name_source END, "
+            "aliases = CASE WHEN excluded.aliases != '' THEN excluded.aliases ELSE cities.aliases END, "
+            "country = excluded.country, population = excluded.population, "
+            "latitude = excluded.latitude, longitude = excluded.longitude",
+            (city.geonameid, city.name, city.country, city.population, city.latitude, city.longitude,
+             aliases, city.name_source),
         )
 
     def _insert_cities(self, conn: sqlite3.Connection, document_id: int, doc: Document, passage_ids: list[int]) -> None:

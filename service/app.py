@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from praxis.service.deps import API_KEY_HEADER, api_key_problem
-from praxis.service.routers import cities, documents, health, practices, recommend, search
+from praxis.service.routers import cities, cohorts, coverage, documents, health, practices, recommend, search
 from praxis.service.routers.common import reject_unknown_query_params
 from praxis.service.settings import Settings, get_settings
 
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(UploadGuard, settings=settings)
 
     common = {"dependencies": [reject_unknown_query_params]}
-    for module in (health, search, recommend, documents, cities, practices):
+    for module in (health, search, recommend, cohorts, coverage, documents, cities, practices):
         app.include_router(module.router, **common)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

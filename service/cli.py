@@ -160,15 +160,59 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from praxis.service.recommend import MenteeProfile, recommend
+    from praxis.service.recommend import MenteeProfile, UnknownCity, recommend
 
-    profile = MenteeProfile(needs=args.needs, city=args.city, country=args.country, population=args.population)
-    library = _library(args)
-    answer = recommend(library, profile, k=args.k)
+    profile = MenteeProfile(  # a ValidationError becomes one line in main()
+        needs=args.needs, city=args.city, country=args.country, population=args.population, geonameid=args.geonameid
+    )
+    if not profile.needs.strip():
+        raise CliError("the needs are empty")
+    try:
+        answer = recommend(_library(args), profile, k=args.k)
+    except UnknownCity as error:
+        raise CliError(str(error)) from None
     if args.json:
         _print_json(answer.model_dump())
     else:
         print(answer.as_text())
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from praxis.service.recommend import UnknownCity
+    from praxis.service.recommend.cohort import CohortError, CohortRequest, match_cohort
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(f"cannot read {args.file}: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        request = CohortRequest.model_validate(json.loads(text))
+    except ValidationError as error:
+        raise CliError(f"{args.file}: {_validation_message(error)}") from None
+    except ValueError as error:
+        raise CliError(f"{args.file}: not JSON: {error}") from None
+    try:
+        answer = match_cohort(_library(args), request)
+    except (CohortError, UnknownCity) as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        _print_json(answer.model_dump())
+        return 0
+    for pair in answer.pairs:
+        runner = f"; runner-up {pair.runner_up.mentor} {pair.runner_up.score:.2f}" if pair.runner_up else ""
+        print(f"{pair.mentee} -> {pair.mentor} ({pair.mentor_country})  {pair.strength} {pair.score:.2f}{runner}")
+        print(f"    {pair.reason}")
+    for item in answer.unassigned:
+        print(f"{item.mentee}: not assigned ({item.reason})")
+    for gap in answer.gaps:
+        label = "not understood" if gap.status == "not_understood" else "no practice in the library answers"
+        print(f"gap — {gap.mentee}: {label}: {gap.need}")
+    if answer.message:
+        print(answer.message)
+    print(f"total score {answer.total_score:.2f}")
     return 0
 
 
@@ -263,18 +307,24 @@ def build_parser() -> argparse.ArgumentParser:
     similar.set_defaults(func=cmd_similar)
 
     recommend = sub.add_parser("recommend", parents=[common], help="practices and mentor cities for a mentee's needs")
-    recommend.add_argument("--needs", required=True, help="the mentee's needs, in any language (sentences, lines or semicolons)")
-    recommend.add_argument("--city", help="the mentee city (its own practices are never recommended back)")
+    recommend.add_argument("--needs", required=True, help="the mentee's needs, any language (sentences, lines, ';')")
+    recommend.add_argument("--city", help="the mentee city's name (resolved; alternatives are listed)")
     recommend.add_argument("--country", help="the mentee's country, ISO 3166 alpha-2 (e.g. GR)")
-    recommend.add_argument("--population", type=int, help="the mentee's population, for size fit")
-    recommend.add_argument("--k", type=int, default=10, help="number of practices (default 10)")
-    recommend.add_argument("--json", action="store_true", help="print JSON (as POST /recommend)")
+    recommend.add_argument("--population", type=int, help="the mentee's population (else the gazetteer's)")
+    recommend.add_argument("--geonameid", type=int, help="pick one of the places listed as alternatives")
+    recommend.add_argument("--k", type=int, default=10, help="practices to list (mentor cities: at most 10)")
+    recommend.add_argument("--json", action="store_true", help="print the API's JSON")
     recommend.set_defaults(func=cmd_recommend)
+
+    match = sub.add_parser("match", parents=[common], help="match a cohort of mentees to mentor cities (optimal)")
+    match.add_argument("file", help='JSON: {"mentees": [{"city", "needs", "population"?}], "mentors"?: [...], "capacity"?}')
+    match.add_argument("--json", action="store_true", help="print the JSON of POST /cohorts")
+    match.set_defaults(func=cmd_match)
 
     evaluate = sub.add_parser("eval", parents=[common], help="retrieval and recommendation metrics on the labelled sets")
     evaluate.add_argument("--eval-dir", default=str(Path(__file__).resolve().parent.parent / "eval"),
-                          help="folder with queries.jsonl and mentee_cases.jsonl")
-    evaluate.add_argument("--only", choices=["search", "recommend"], help="run only one of the labelled sets")
+                          help="folder with queries.jsonl, mentee_cases.jsonl and abstention.jsonl")
+    evaluate.add_argument("--only", choices=["search", "recommend", "abstention"], help="run only one of the labelled sets")
     evaluate.add_argument(
         "--catalogue", default=str(Path(__file__).resolve().parent.parent / "corpus" / "catalogue.jsonl"),
         help="catalogue whose `translation_of` links make language versions one publication ('' for none)",

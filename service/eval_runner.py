@@ -6,7 +6,7 @@ from pathlib import Path
 from praxis.index import catalog
 from praxis.index.library import Library
 from praxis.service import evaluation as ev
-from praxis.service.recommend import MenteeProfile, recommend
+from praxis.service.recommend import MenteeProfile, Recommendation, recommend
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -55,27 +55,52 @@ def evaluate_search(library: Library, queries: list[dict], publication_of: dict[
     ])
 
 
-def recommendation_runs(library: Library, cases: list[dict]) -> tuple[dict, dict]:
+def _answer(library: Library, case: dict) -> Recommendation:
+    profile = MenteeProfile(
+        needs=case["needs"], city=case.get("city"), country=case.get("country"), population=case.get("population")
+    )
+    return recommend(library, profile, k=10)
+
+
+def declined(answer: Recommendation) -> bool:
+    """Praxis declines when it lists no mentor and no practice."""
+    return not answer.mentors and not answer.practices
+
+
+def recommendation_runs(library: Library, cases: list[dict]) -> tuple[dict, dict, dict]:
     mentors: dict[str, dict[str, float]] = {}
     practices: dict[str, dict[str, float]] = {}
+    answers: dict[str, Recommendation] = {}
     for case in cases:
-        profile = MenteeProfile(
-            needs=case["needs"], city=case.get("city"), country=case.get("country"), population=case.get("population")
-        )
-        answer = recommend(library, profile, k=10)
+        answer = answers[case["id"]] = _answer(library, case)
         mentors[case["id"]] = {m.city: m.score for m in answer.mentors}
         practices[case["id"]] = {}
         for card in answer.practices:
             practices[case["id"]].setdefault(card.source, card.score)
-    return mentors, practices
+    return mentors, practices, answers
 
 
-def _gazetteer_name(name: str) -> str:
-    """Labels use everyday spellings ("Ghent"); answers use the gazetteer's ("Gent")."""
-    from praxis.ingest.cities import Gazetteer
+def halves(cases: list[dict]) -> dict[str, list[str]]:
+    """Two fixed halves of a labelled set (alternate cases in file order), for tuning on one
+    and reporting on the other."""
+    return {"half A": [c["id"] for c in cases[0::2]], "half B": [c["id"] for c in cases[1::2]]}
 
-    city = Gazetteer.load().resolve(name)
-    return city.name if city else name
+
+def _library_name(library: Library):
+    """Labels use everyday spellings ("Ghent", "Livadeia"); answers use the library's name of
+    the same GeoNames city (the catalogue's spelling, else the gazetteer's)."""
+    from praxis.index.cities import documented_city_ids
+    from praxis.ingest.cities import Gazetteer, PlaceContext
+
+    gazetteer = Gazetteer.load()
+    context = PlaceContext.of(preferred=documented_city_ids(library.store))
+
+    def name(label: str) -> str:
+        city = gazetteer.resolve(label, context=context)
+        row = catalog.city_by_id(library.store, city.geonameid) if city else None
+        return row["name"] if row else (city.name if city else label)
+
+    return name
 
 
 def recommendation_metrics(
@@ -83,20 +108,23 @@ def recommendation_metrics(
 ) -> dict[str, dict[str, float]]:
     """Per mentee language (and "all"): mentor hit@3, mentor MRR@10, practice nDCG@10 and recall@10, n."""
     publication_of = publication_of or {}
-    mentors, practices = recommendation_runs(library, cases)
+    mentors, practices, answers = recommendation_runs(library, cases)
     practices = ev.fold_publications(practices, publication_of)
-    mentor_qrels = ev.mentor_qrels(cases, canonical=_gazetteer_name)
+    mentor_qrels = ev.mentor_qrels(cases, canonical=_library_name(library))
     practice_qrels = ev.fold_publications(ev.practice_qrels(cases), publication_of)
     groups = ev.language_groups(cases)
     rows: dict[str, dict[str, float]] = {}
-    for name in ["all"] + sorted(set(groups.values())):
-        ids = [c["id"] for c in cases if name == "all" or groups[c["id"]] == name]
+    subsets = {"all": [c["id"] for c in cases], **halves(cases)}
+    subsets.update({lang: [c["id"] for c in cases if groups[c["id"]] == lang] for lang in sorted(set(groups.values()))})
+    for name, ids in subsets.items():
         subset = lambda d: {i: d[i] for i in ids if i in d}  # noqa: E731
         rows[name] = {
             "mentor hit@3": ev.mean(subset(ev.hit_at_k(mentors, mentor_qrels, 3))),
             "mentor mrr@10": ev.mean(subset(ev.mrr(mentors, mentor_qrels, 10))),
             "practice ndcg@10": ev.mean(subset(ev.ndcg_at_k(practices, practice_qrels, 10))),
             "practice recall@10": ev.mean(subset(ev.recall_at_k(practices, practice_qrels, 10))),
+            "declined": sum(declined(answers[i]) for i in ids) / max(len(ids), 1),
+            "needs gap": _gap_share([answers[i] for i in ids]),
             "n": len(ids),
         }
     return rows
@@ -105,6 +133,36 @@ def recommendation_metrics(
 def evaluate_recommendations(library: Library, cases: list[dict], publication_of: dict[str, str] | None = None) -> str:
     rows = recommendation_metrics(library, cases, publication_of)
     return ev.format_table(rows, f"Recommendation: {len(cases)} mentee cases")
+
+
+def _gap_share(answers: list[Recommendation]) -> float:
+    statuses = [s for a in answers for s in a.need_status]
+    return sum(s.status != "answered" for s in statuses) / max(len(statuses), 1)
+
+
+def abstention_metrics(library: Library, cases: list[dict]) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """Per subset (all, halves, kind): the share of cases declined and of needs reported as gaps;
+    and the ids of the cases answered anyway."""
+    answers = {c["id"]: _answer(library, c) for c in cases}
+    subsets = {"all": [c["id"] for c in cases], **halves(cases)}
+    for kind in sorted({c.get("kind", "?") for c in cases}):
+        subsets[kind] = [c["id"] for c in cases if c.get("kind", "?") == kind]
+    rows = {
+        name: {
+            "declined": sum(declined(answers[i]) for i in ids) / max(len(ids), 1),
+            "needs gap": _gap_share([answers[i] for i in ids]),
+            "n": len(ids),
+        }
+        for name, ids in subsets.items()
+    }
+    return rows, [i for i in subsets["all"] if not declined(answers[i])]
+
+
+def evaluate_abstention(library: Library, cases: list[dict]) -> str:
+    """Needs the library cannot answer and nonsense: how often Praxis correctly declines."""
+    rows, wrong = abstention_metrics(library, cases)
+    table = ev.format_table(rows, f"Abstention: {len(cases)} cases the library cannot answer (should decline)")
+    return table + (f"\nanswered anyway: {', '.join(wrong)}" if wrong else "")
 
 
 def run_evaluation(library: Library, eval_dir: Path, only: str | None = None, catalogue: Path | None = None) -> str:
@@ -116,4 +174,6 @@ def run_evaluation(library: Library, eval_dir: Path, only: str | None = None, ca
     if only in (None, "recommend") and (eval_dir / "mentee_cases.jsonl").exists():
         cases = ev.load_mentee_cases(eval_dir / "mentee_cases.jsonl")
         parts.append(evaluate_recommendations(library, cases, publication_of))
+    if only in (None, "recommend", "abstention") and (eval_dir / "abstention.jsonl").exists():
+        parts.append(evaluate_abstention(library, ev.load_jsonl(eval_dir / "abstention.jsonl")))
     return "\n\n".join(parts)

@@ -17,6 +17,7 @@ class ErrorResponse(BaseModel):
 
     detail: str | list[dict[str, object]]
     message: str | None = None
+    suggestions: list[str] | None = None  # "did you mean": for an unknown city name
 
 
 class Health(BaseModel):

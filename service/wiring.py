@@ -2,7 +2,8 @@
 
 `index` does not import `ingest`'s analysers (only its data models), so whatever the
 service needs from them at query time is handed to the index here: the multilingual
-topic taxonomy for a query's topics, and the gazetteer for a city name the library does
+topic taxonomy for a query's topics, the language detector for a query's language (the term
+bridge adds no terms of it), and the gazetteer for a city name the library does
 not spell that way ("Wien" finds Vienna).
 """
 from __future__ import annotations
@@ -13,12 +14,19 @@ from pathlib import Path
 from praxis.index.embedders import Embedder
 from praxis.index.filters import Filters, library_city_ids
 from praxis.index.library import Library
+from praxis.ingest.models import City
 
 
 def query_topics(query: str) -> Sequence[str]:
     from praxis.ingest.topics import assign_topics
 
     return assign_topics(query)
+
+
+def query_language(query: str) -> str | None:
+    from praxis.ingest.language import detect_language
+
+    return detect_language(query)
 
 
 def open_library(
@@ -30,20 +38,48 @@ def open_library(
 
     settings = get_settings()
     return Library(
-        data, embedder, query_topics=query_topics, backend=backend or settings.index_backend,
-        qdrant_url=qdrant_url or settings.qdrant_url, qdrant_api_key=settings.qdrant_api_key,
+        data, embedder, query_topics=query_topics, query_language=query_language,
+        backend=backend or settings.index_backend, qdrant_url=qdrant_url or settings.qdrant_url,
+        qdrant_api_key=settings.qdrant_api_key,
     )
 
 
 def city_ids(library: Library, name: str) -> list[int]:
-    """GeoNames ids for a city name: the library's own spelling first, else the gazetteer's."""
+    """GeoNames ids for a city name: the library's own spellings first (its shown name, then
+    any stored spelling: "Livadia", "Wien"), else the gazetteer's reading, preferring the
+    places the library documents over namesakes elsewhere."""
     found = library_city_ids(library.store, name)
     if found:
         return found
-    from praxis.ingest.cities import Gazetteer  # large: loaded only when a spelling needs it
+    from praxis.index.cities import documented_city_ids, library_cities_named
+    from praxis.ingest.cities import Gazetteer, PlaceContext, name_key  # large: loaded only when needed
 
-    city = Gazetteer.load().resolve(name)
+    rows = library_cities_named(library.store, name, name_key(name))
+    if rows:
+        return [rows[0]["geonameid"]]
+    context = PlaceContext.of(preferred=documented_city_ids(library.store))
+    city = Gazetteer.load().resolve(name, context=context)
     return [city.geonameid] if city else []
+
+
+def city_candidates(library: Library, name: str, country: str | None = None, limit: int = 5) -> list[City]:
+    """The cities a (mentee's) city name may mean, best first: the library's own spellings
+    and places first ("Livadia" is Livadeia, GR, when the library documents it), then the
+    country given, then size; each under the name the library shows for it, if any. The first
+    is the reading to use, the others the alternatives to offer."""
+    from dataclasses import replace
+
+    from praxis.index import catalog
+    from praxis.index.cities import documented_city_ids
+    from praxis.ingest.cities import Gazetteer, PlaceContext
+
+    context = PlaceContext.of([country], documented_city_ids(library.store))
+    found = Gazetteer.load().candidates(name, country, context)[:limit]
+    shown = []
+    for city in found:
+        row = catalog.city_by_id(library.store, city.geonameid)
+        shown.append(replace(city, name=row["name"]) if row is not None else city)
+    return shown
 
 
 def make_filters(

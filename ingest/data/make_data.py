@@ -15,12 +15,22 @@ Outputs (next to this file):
   common_words.tsv.gz  lang <TAB> tier <TAB> folded word   (tier 0: top function words,
                        1: very common, 2: common); derived from wordfreq (CC BY-SA 4.0)
   country_names.tsv    ISO alpha-2 <TAB> name as written  (from Debian iso-codes)
+  region_names.tsv     ISO alpha-2 <TAB> region or province name, as written, in every Latin-
+                       or Greek-script translation Debian ships (iso-codes, ISO 3166-2):
+                       "Castilla y León" is a region, not the town León inside it
+  first_names.tsv.gz   folded first name <TAB> commonness (1-13, the highest over European
+                       countries) from gender-guesser's nam_dict.txt (Jörg Michael, GNU FDL):
+                       "Virginia Costa" is a person, "Nora" in a list of participants too.
+                       Needs `pip install --target /tmp/gg gender-guesser` (PYTHONPATH=/tmp/gg).
+
+Regenerate one output only: `python -m ingest.data.make_data regions first_names`.
 """
 from __future__ import annotations
 
 import gettext
 import gzip
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -143,7 +153,74 @@ def country_names() -> list[tuple[str, str]]:
     return sorted((code, name) for code, name in rows if "," not in name)
 
 
-def main() -> None:
+def region_names() -> list[tuple[str, str]]:
+    """ISO 3166-2 subdivision names in their own spelling and the Latin/Greek translations."""
+    import unicodedata
+
+    entries = json.loads(Path("/usr/share/iso-codes/json/iso_3166-2.json").read_text())["3166-2"]
+    translators = []
+    for mo in sorted(Path("/usr/share/locale").glob("*/LC_MESSAGES/iso_3166-2.mo")):
+        with mo.open("rb") as fh:
+            translators.append(gettext.GNUTranslations(fh))
+    rows: set[tuple[str, str]] = set()
+    for entry in entries:
+        code = entry["code"][:2]
+        names = {entry["name"], *(tr.gettext(entry["name"]) for tr in translators)}
+        for raw in names:
+            for name in _region_spellings(raw):
+                letters = [ch for ch in name if ch.isalpha()]
+                if letters and all(unicodedata.name(ch).split()[0] in {"LATIN", "GREEK"} for ch in letters):
+                    rows.add((code, name))
+    return sorted(rows)
+
+
+def _region_spellings(raw: str) -> list[str]:
+    """"Barcelona [Barcelona]", "Asturias, Principado de", "Alacant*" -> plain names."""
+    out = []
+    for part in re.split(r"\s*\[|\]", raw.replace("*", "")):
+        part = part.strip()
+        if not part:
+            continue
+        if "," in part:
+            head, _, tail = part.partition(",")
+            part = f"{tail.strip()} {head.strip()}"
+        out.append(part)
+    return out
+
+
+# Columns of nam_dict.txt (0-based, after the 30-character name field) that hold European
+# countries, from Great Britain (0) to Turkey (46); the rest are Arabia, Israel, Asia, other.
+NAM_DICT_EUROPE = range(0, 47)
+
+
+def first_names() -> list[tuple[str, int]]:
+    import gender_guesser  # only needed when regenerating
+
+    path = Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
+    best: dict[str, int] = {}
+    for line in path.read_text(encoding="iso-8859-1").splitlines():
+        if line.startswith("#") or len(line) < 31 or line[0] not in "MF?1=":
+            continue
+        name = line[3:29].strip()
+        if " " in name or "+" in name or not name[:1].isupper():
+            continue
+        freqs = [int(ch, 16) for k, ch in enumerate(line[30:]) if k in NAM_DICT_EUROPE and ch.strip()
+                 and ch in "0123456789ABCDEF"]
+        if freqs:
+            key = fold(name)
+            best[key] = max(best.get(key, 0), max(freqs))
+    return sorted(best.items())
+
+
+def main(targets: list[str]) -> None:
+    if "regions" in targets:
+        lines = [f"{code}\t{name}\n" for code, name in region_names()]
+        (HERE / "region_names.tsv").write_text("".join(lines), encoding="utf-8")
+    if "first_names" in targets:
+        with gzip.open(HERE / "first_names.tsv.gz", "wt", encoding="utf-8") as out:
+            out.writelines(f"{name}\t{freq}\n" for name, freq in first_names())
+    if "words" not in targets:
+        return
     with gzip.open(HERE / "common_words.tsv.gz", "wt", encoding="utf-8") as out:
         for lang in LANGUAGES:
             for tier, word in common_words(lang):
@@ -153,4 +230,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:] or ["words", "regions", "first_names"])

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path as PathParam, Query, status
+from fastapi import APIRouter, Path as PathParam, Query, status
+from fastapi.responses import JSONResponse
 
 from praxis.service.deps import LibraryDep
 from praxis.service.routers.common import responses
 from praxis.index import catalog
+from praxis.index.cities import documented_city_ids, library_cities_named, suggest_cities
 from praxis.service.routers.rows import practice_summaries
 from praxis.service.schemas import CityDetail, CityDocument, CityList, CitySummary, MentoringRole, Partner
 
@@ -29,31 +31,43 @@ def list_cities(library: LibraryDep, country: Country = None) -> CityList:
 
 
 def _find_city(library, name: str, country: str | None):
-    """The library's own spelling first (case-insensitive), else the gazetteer's ("Wien" -> Vienna)."""
-    code = country.upper() if country else None
-    row = catalog.city_by_name(library.store, name, code)
-    if row is not None:
-        return row
-    from praxis.ingest.cities import Gazetteer
+    """A city the library documents: by its shown name or any stored spelling ("Wien",
+    "Livadia"), else by the gazetteer's reading of the name, if that city is in the library.
+    A namesake elsewhere ("Atlantis", South Africa) is no answer."""
+    from praxis.ingest.cities import Gazetteer, PlaceContext, name_key
 
-    city = Gazetteer.load().resolve(name, code)
-    if city is None:
-        return None
-    row = catalog.city_by_id(library.store, city.geonameid)
-    return row or {"geonameid": city.geonameid, "name": city.name, "country": city.country,
-                   "population": city.population, "latitude": city.latitude, "longitude": city.longitude}
+    rows = library_cities_named(library.store, name, name_key(name), country)
+    if rows:
+        return rows[0]
+    documented = documented_city_ids(library.store)
+    for city in Gazetteer.load().candidates(name, country, PlaceContext.of(preferred=documented)):
+        if city.geonameid in documented:
+            return catalog.city_by_id(library.store, city.geonameid)
+    return None
+
+
+def _not_found(library, name: str) -> JSONResponse:
+    from praxis.ingest.cities import name_key
+
+    suggestions = suggest_cities(library.store, name_key(name))
+    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+    return JSONResponse(
+        {"detail": f"not found: no city called '{name[:120]}' in the library{hint}", "suggestions": suggestions},
+        status_code=status.HTTP_404_NOT_FOUND,
+    )
 
 
 @router.get("/{name}", response_model=CityDetail, responses=responses(404, 422),
-            summary="A city's practices, documents and mentoring roles (any spelling: 'Wien' finds Vienna)")
+            summary="A city's practices, documents and mentoring roles (any spelling: 'Wien' finds Vienna); "
+                    "a name the library does not document: 404 with up to 3 suggestions")
 def get_city(
     name: Annotated[str, PathParam(min_length=1, max_length=120, description="city name, any language")],
     library: LibraryDep,
     country: Country = None,
-) -> CityDetail:
+) -> CityDetail | JSONResponse:
     city = _find_city(library, name, country)
     if city is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no city called '{name[:120]}' is known")
+        return _not_found(library, name)
     gid = city["geonameid"]
     documents = [
         CityDocument(document_id=r["id"], source=r["source"], title=r["title"], language=r["language"], year=r["year"],

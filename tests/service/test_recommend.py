@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from praxis.index.library import Library
+from praxis.service.recommend import MenteeProfile, Recommendation, recommend
 from praxis.service.wiring import open_library
-from praxis.service.recommend import MenteeProfile, Recommendation, recommend, split_needs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,15 +22,6 @@ def library(small_library: Path) -> Library:
 
 def ask(library: Library, needs: str, **context: object) -> Recommendation:
     return recommend(library, MenteeProfile(needs=needs, **context), k=8)
-
-
-def test_needs_are_split_and_context_is_not_a_need() -> None:
-    needs = split_needs(
-        "We are a town of 20,000 people near Athens. Newcomers cannot find language courses; "
-        "they also need legal advice.\nWe want to fight rumours about refugees."
-    )
-    assert len(needs) == 3
-    assert not any("20,000" in need for need in needs)
 
 
 def test_lublin_needs_bring_tampere_with_its_evidence(library: Library) -> None:
@@ -77,6 +68,40 @@ def test_every_card_carries_checkable_evidence(library: Library) -> None:
     for mentor in answer.mentors:
         assert mentor.evidence and 0 < mentor.score <= 1
         assert {e.need for e in mentor.evidence} <= set(answer.needs)
+        # evidence for exactly the needs it answers, at least one, and the reason says so
+        assert mentor.needs_covered >= 1 and [e.need_index for e in mentor.evidence] == mentor.need_indexes
+        assert mentor.reason.startswith(f"answers {mentor.needs_covered} of {len(answer.needs)} need")
+        assert mentor.strength in ("strong", "partial", "weak")
+    for card in answer.practices:
+        assert 0 < card.score <= 1 and card.need_indexes
+
+
+@pytest.mark.parametrize("needs", ["asdf qwer zxcv", "ггг ддд жжж ффф", "12345 67890 !!! ???"])
+def test_nonsense_gets_no_mentors_no_practices_and_a_message(library: Library, needs: str) -> None:
+    answer = ask(library, needs, city="Xyzville")
+    assert answer.mentors == [] and answer.practices == []
+    assert answer.message and all(s.status != "answered" for s in answer.need_status)
+    assert answer.mentee.matched is False and answer.mentee.query == "Xyzville"
+
+
+def test_a_need_the_library_cannot_answer_is_a_gap_beside_answered_ones(library: Library) -> None:
+    answer = ask(library, "Refugees need language courses. Our municipal roads are full of potholes and need new asphalt.")
+    status = {s.need: s.status for s in answer.need_status}
+    assert list(status.values()) == ["answered", "gap"], status
+    assert answer.gaps == [answer.needs[1]]
+    assert all(m.need_indexes == [0] for m in answer.mentors)
+    assert "no practice in the library answers" in answer.need_status[1].message
+
+
+def test_the_mentee_is_resolved_with_alternatives_and_can_be_picked(library: Library) -> None:
+    answer = ask(library, "Language courses for refugees", city="Livadia")
+    mentee = answer.mentee
+    assert mentee.matched and mentee.country == "GR" and mentee.population  # the library's Livadeia, not Cyprus
+    assert mentee.documented and mentee.alternatives
+    other = next(a for a in mentee.alternatives if a.country != "GR")
+    picked = ask(library, "Language courses for refugees", city="Livadia", geonameid=other.geonameid).mentee
+    assert picked.geonameid == other.geonameid and picked.country == other.country
+    assert mentee.geonameid in {a.geonameid for a in picked.alternatives}
 
 
 def test_recommend_command_prints_the_documented_json(small_library: Path) -> None:
@@ -91,3 +116,30 @@ def test_recommend_command_prints_the_documented_json(small_library: Path) -> No
     assert {"title", "city", "source", "page", "snippet", "score", "needs"} <= set(answer["practices"][0])
     assert {"city", "country", "score", "evidence"} <= set(answer["mentors"][0])
     assert {"need", "practice", "source", "page", "snippet"} <= set(answer["mentors"][0]["evidence"][0])
+    assert {"need_status", "gaps", "not_understood", "message", "mentee"} <= set(answer)
+
+
+def test_recommend_text_says_which_city_the_mentee_is(small_library: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "praxis.service.cli", "recommend", "--needs", "Language courses for refugees",
+         "--city", "Livadia", "--data", str(small_library)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("Mentee: Livad") and "GR" in first and "population" in first
+    assert "also named so:" in done.stdout and "--geonameid" in done.stdout
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["--needs", ""], "needs"),
+    (["--needs", "housing for refugees", "--country", "Greece"], "country"),
+    (["--needs", "housing for refugees", "--city", "Livadia", "--geonameid", "1"], "geonameid 1"),
+])
+def test_recommend_bad_input_is_one_line(small_library: Path, argv: list[str], expected: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "praxis.service.cli", "recommend", *argv, "--data", str(small_library)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and expected in done.stderr
