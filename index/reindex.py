@@ -31,3 +31,17 @@ def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:
     DenseIndex.rebuild(store)
     sync_term_vectors(store, embedder)
     return len(rows)
+
+
+def rebuild_backend(data_dir: str | Path, backend: str, qdrant_url: str | None = None, api_key: str | None = None) -> int:
+    """(Re)build a backend's index from SQLite, the record of what was ingested; no re-embedding."""
+    from praxis.index.vectors.factory import check_backend
+
+    store = Store(data_dir)
+    if check_backend(backend) == "qdrant":
+        from praxis.index.qdrant_collection import QdrantCollection
+
+        QdrantCollection(store, qdrant_url, api_key).rebuild()
+    else:
+        DenseIndex.rebuild(store)
+    return store.passage_count()

@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (faiss) + lexical (FTS5), fused by reciprocal rank.
+"""Hybrid retrieval: dense + keyword search (index/vectors/, index/keywords/: faiss and FTS5 by
+default, or Qdrant), fused by reciprocal rank.
 
 Passages are retrieved, then grouped into their document (best passage shown, the others
 counted), translations of a shown publication are folded into it, and MMR keeps the
@@ -16,11 +17,14 @@ import numpy as np
 from praxis.index.dense import DenseIndex
 from praxis.index.embedders.base import Embedder
 from praxis.index.filters import Filters
-from praxis.index.lexical import lexical_search
+from praxis.index.keywords import KeywordIndex
+from praxis.index.keywords.fts5 import Fts5Keywords
 from praxis.index.rerank import CANDIDATES, LanguageCentroids, discount_generic, rescore
 from praxis.index import catalog
 from praxis.index.store import Store
 from praxis.index.term_bridge import TermBridge
+from praxis.index.vectors import VectorIndex
+from praxis.index.vectors.faiss_index import FaissVectors
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 10  # lower than the usual 60: the first ranks of each list matter most here (measured)
@@ -71,12 +75,15 @@ def snippet_of(text: str, limit: int = 360) -> str:
 
 class Searcher:
     def __init__(
-        self, store: Store, embedder: Embedder, dense: DenseIndex, centroids: LanguageCentroids | None = None,
+        self, store: Store, embedder: Embedder, dense: VectorIndex | DenseIndex, centroids: LanguageCentroids | None = None,
         bridge: TermBridge | None = None, query_topics: Callable[[str], Sequence[str]] | None = None,
+        keywords: KeywordIndex | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
-        self.dense = dense
+        # A bare faiss cache (benchmarks, tests) is the embedded backend.
+        self.dense: VectorIndex = FaissVectors(store, dense) if isinstance(dense, DenseIndex) else dense
+        self.keywords = keywords or Fts5Keywords(store)
         self.centroids = centroids or LanguageCentroids.from_store(store)
         self.bridge = bridge or TermBridge.from_store(store)
         # Topics of a query, from the ingest side's multilingual taxonomy (wired by the service:
@@ -96,19 +103,18 @@ class Searcher:
         `rerank.discount_generic`): for long, general queries such as a mentee's needs.
         """
         filters = filters or Filters()
-        allowed = None if filters.is_empty() else filters.passage_ids(self.store)
         rankings: list[list[tuple[int, float]]] = []
         weights: list[float] = []
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self.embedder.encode_query(query)
-            candidates = self.dense.search(vector, max(k, CANDIDATES), allowed)
+            candidates = self.dense.search(vector, max(k, CANDIDATES), filters)
             if generic_penalty and candidates:
                 vectors = self.dense.vectors([pid for pid, _ in candidates])
                 candidates = discount_generic(self.store, self.centroids, vectors, candidates, generic_penalty)
             rankings.append(rescore(self.store, self.centroids, self.query_topics(query), vector, candidates)[:k])
             weights.append(1.0)
         if mode in ("hybrid", "lexical"):
-            rankings.append(lexical_search(self.store, query, k, filters, self.bridged_terms(query)))
+            rankings.append(self.keywords.search(query, k, filters, self.bridged_terms(query)))
             weights.append(LEXICAL_WEIGHT)
         fused = reciprocal_rank_fusion(rankings, weights)
         ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]

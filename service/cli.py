@@ -69,6 +69,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from praxis.ingest.catalogue import CatalogueError, load_catalogue
     from praxis.service.ingest_job import items_from_paths, run_ingest
 
+    if args.ray_address and args.engine != "ray":
+        print("praxis ingest: --ray-address needs --engine ray", file=sys.stderr)
+        return 2
+
     try:
         catalogue = load_catalogue(args.manifest) if args.manifest else {}
     except CatalogueError as error:
@@ -89,7 +93,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     # Not a terminal (CI, `make demo` in a log): a labelled progress line every few seconds instead.
     say = None if progress is not None or args.json else (lambda line: print(line, file=sys.stderr, flush=True))
-    report = run_ingest(library, items, get_settings().max_pages, on_file, on_progress=say)
+    engine = None
+    if args.engine == "ray":
+        try:
+            import ray  # noqa: F401 - the optional `scale` extra
+        except ImportError:
+            print("praxis ingest: --engine ray needs Ray: pip install 'praxis[scale]'", file=sys.stderr)
+            return 2
+        from praxis.service.ingest_job import RayEngine
+
+        engine = RayEngine(address=args.ray_address, num_cpus=args.ray_cpus, embedder=args.embedder)
+    report = run_ingest(library, items, get_settings().max_pages, on_file, on_progress=say, engine=engine)
     report.outcomes[:0] = missing
     if progress is not None:
         progress.close()
@@ -267,12 +281,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from praxis.index.reindex import reembed
+    from praxis.index.reindex import rebuild_backend, reembed
+    from praxis.index.store import Store
 
     _require_library(args)
-    count = reembed(args.data, args.embedder)
-    print(f"re-embedded {count} passages with {args.embedder}")
+    if args.backend is None or Store(args.data).meta("embedder") not in (None, _embedder_identifier(args.embedder)):
+        count = reembed(args.data, args.embedder)
+        print(f"re-embedded {count} passages with {args.embedder}")
+    if args.backend is not None:
+        settings = get_settings()
+        try:
+            count = rebuild_backend(args.data, args.backend, settings.qdrant_url, settings.qdrant_api_key)
+        except ImportError:
+            print("praxis reindex: --backend qdrant needs qdrant-client: pip install 'praxis[scale]'", file=sys.stderr)
+            return 2
+        print(f"rebuilt the {args.backend} index from SQLite: {count} passages")
     return 0
+
+
+def _embedder_identifier(spec: str) -> str:
+    from praxis.index.embedders import make_embedder
+
+    return make_embedder(spec).identifier
 
 
 # -- wiring -------------------------------------------------------------------------
@@ -289,6 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", help="PDF files and folders (searched recursively)")
     ingest.add_argument("--manifest", help="catalogue metadata, JSON lines (one object per file, matched by file name)")
     ingest.add_argument("--json", action="store_true", help="print the per-file report as JSON")
+    ingest.add_argument("--engine", choices=["default", "ray"], default="default",
+                        help="ray: parse and embed as a Ray Data pipeline (needs praxis[scale])")
+    ingest.add_argument("--ray-address", help="a running Ray cluster (default: start a local Ray)")
+    ingest.add_argument("--ray-cpus", type=int, default=2, help="CPUs of a local Ray (default 2)")
     ingest.set_defaults(func=cmd_ingest)
 
     search = sub.add_parser("search", parents=[common], help="search the library in any language")
@@ -343,7 +377,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.set_defaults(func=cmd_serve)
 
-    reindex = sub.add_parser("reindex", parents=[common], help="re-embed every passage with --embedder")
+    reindex = sub.add_parser(
+        "reindex", parents=[common],
+        help="re-embed every passage with --embedder; with --backend, (re)build that index from SQLite",
+    )
+    reindex.add_argument("--backend", choices=["embedded", "qdrant"],
+                         help="rebuild this backend's index (qdrant: PRAXIS_QDRANT_URL, or local mode in --data)")
     reindex.set_defaults(func=cmd_reindex)
     return parser
 
@@ -362,14 +401,21 @@ def main(argv: list[str] | None = None) -> int:
     from pydantic import ValidationError
 
     from praxis.index.embedders import EmbedderMismatch
+    from praxis.index.vectors.factory import UnknownBackend
 
     try:
         return int(args.func(args) or 0)
     except CliError as error:
         print(f"praxis {args.command}: {error}", file=sys.stderr)
         return error.code
-    except (EmbedderMismatch, OSError) as error:
+    except (EmbedderMismatch, UnknownBackend, OSError) as error:
         print(f"praxis {args.command}: {error}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as error:
+        if error.name not in ("qdrant_client", "ray"):
+            raise
+        print(f"praxis {args.command}: PRAXIS_INDEX_BACKEND=qdrant and --engine ray need the scale extra: "
+              f"pip install 'praxis[scale]' ({error.name} is missing)", file=sys.stderr)
         return 2
     except ValidationError as error:
         print(f"praxis {args.command}: invalid input: {_validation_message(error)}", file=sys.stderr)

