@@ -7,39 +7,11 @@ from __future__ import annotations
 
 from praxis.index import evidence as reads
 from praxis.index.library import Library
-from praxis.ingest.cities import Gazetteer
 from praxis.ingest.models import City
 from praxis.service.recommend.models import CityChoice, MenteeContext, MenteeProfile
+from praxis.service.wiring import city_candidates
 
 MAX_ALTERNATIVES = 8
-
-
-def candidates(gazetteer: Gazetteer, name: str, country: str | None = None) -> list[City]:
-    """Every place the gazetteer knows by `name`, most likely first.
-
-    Uses `Gazetteer.candidates` when the gazetteer has it (the cities work adds it); until
-    then a small local version over the same index.
-    """
-    own = getattr(gazetteer, "candidates", None)
-    if own is not None:
-        return list(own(name, country))
-    from praxis.ingest.cities import name_key
-
-    key = name_key(name)
-    if not key:
-        return []
-    index = gazetteer._ix  # noqa: SLF001 — temporary, until Gazetteer.candidates lands
-    refs = index.names.get(key, ()) + index.heads.get(key, ())
-    refs = refs or gazetteer._inflected_refs(key) or gazetteer._hyphen_head_refs(name)  # noqa: SLF001
-    code = gazetteer.country_code(country) if country else None
-    if code:
-        refs = tuple(r for r in refs if index.cities[r >> 1][2] == code)
-    best: dict[int, float] = {}
-    for ref in refs:
-        score = gazetteer._score(ref, set(), None)  # noqa: SLF001
-        best[ref >> 1] = max(best.get(ref >> 1, float("-inf")), score)
-    ordered = sorted(best, key=lambda i: (-best[i], index.cities[i][0]))
-    return [gazetteer._city(i) for i in ordered]  # noqa: SLF001
 
 
 def _choice(city: City, documented: set[int]) -> CityChoice:
@@ -55,7 +27,8 @@ def resolve_mentee(library: Library, profile: MenteeProfile) -> MenteeContext:
     if not profile.city and profile.geonameid is None:
         return context
     documented = {c.geonameid for c in reads.documented_cities(library.store)}
-    found = candidates(Gazetteer.load(), profile.city, country) if profile.city else []
+    # The library's own places and spellings first (service.wiring.city_candidates, with the gazetteer's context).
+    found = city_candidates(library, profile.city, country, limit=MAX_ALTERNATIVES + 1) if profile.city else []
     # The library's own place first, then the gazetteer's order (population, Europe, ...).
     found.sort(key=lambda c: c.geonameid not in documented)
     chosen = _pick(library, found, profile.geonameid)
