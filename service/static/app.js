@@ -257,13 +257,14 @@
     const target = h("div", { class: "map" });
     clear(box).append(target);
     try {
-      const n = await window.PraxisMap.render(target, located, { lines, label: t("map.label", { n: located.length }) });
+      const drawn = await window.PraxisMap.render(target, located, { lines, label: t("map.label", { n: located.length }) });
       const missing = located.filter((p) => !Number.isFinite(p.latitude) || !Number.isFinite(p.longitude));
       box.append(h("p", { class: "map-legend meta" },
         h("span", { class: "key key-mentee", "aria-hidden": "true" }), t("map.mentee"), " ",
         h("span", { class: "key key-mentor", "aria-hidden": "true" }), t("map.mentor"),
-        missing.length ? ` · ${t("map.missing", { names: missing.map((p) => p.name).join(", ") })}` : ""));
-      box.dataset.cities = String(n);
+        drawn.outside.length ? h("span", { class: "map-outside" }, ` · ${t("map.outside", { names: drawn.outside.join(", ") })}`) : null,
+        missing.length ? h("span", { class: "map-missing" }, ` · ${t("map.missing", { names: missing.map((p) => p.name).join(", ") })}`) : null));
+      box.dataset.cities = String(drawn.placed);
     } catch (error) {
       box.append(h("p", { class: "meta" }, error.message));
     }

@@ -37,13 +37,17 @@ window.PraxisMap = (function () {
     return node;
   }
 
-  /** Draws the map into `container` (emptied first); resolves to the number of cities placed. */
+  /** Draws the map into `container` (emptied first); resolves to {placed: count, outside: [names]}. */
   async function render(container, points, options) {
     const opts = options || {};
     const data = await load();
     const project = projector(data.projection);
-    const placed = points.filter((p) => Number.isFinite(p.latitude) && Number.isFinite(p.longitude))
+    const located = points.filter((p) => Number.isFinite(p.latitude) && Number.isFinite(p.longitude))
       .map((p) => Object.assign({}, p, { xy: project(p.longitude, p.latitude) }));
+    // A city outside the drawn part of Europe is named beside the map, not drawn at its edge.
+    const inside = (p) => p.xy[0] >= 0 && p.xy[0] <= data.width && p.xy[1] >= 0 && p.xy[1] <= data.height;
+    const placed = located.filter(inside);
+    const outside = located.filter((p) => !inside(p)).map((p) => p.name);
     const svg = el("svg", { viewBox: `0 0 ${data.width} ${data.height}`, role: "img", class: "map-svg",
                             "aria-label": opts.label || "" });
     svg.append(el("rect", { x: 0, y: 0, width: data.width, height: data.height, class: "map-sea" }));
@@ -74,7 +78,7 @@ window.PraxisMap = (function () {
     svg.append(dots);
     while (container.firstChild) container.removeChild(container.firstChild);
     container.append(svg);
-    return placed.length;
+    return { placed: placed.length, outside };
   }
 
   return { render, load };
