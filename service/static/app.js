@@ -592,20 +592,20 @@
   let lastCohort = null;
 
   $("cohort-example").addEventListener("click", () => {
-    $("cohort-json").value = JSON.stringify(COHORT_EXAMPLE, null, 2);
-    $("cohort-json").focus();
+    $("cohort-input").value = JSON.stringify(COHORT_EXAMPLE, null, 2);
+    $("cohort-input").focus();
   });
   $("cohort-file").addEventListener("change", async (event) => {
     const file = event.target.files && event.target.files[0];
     if (!file) return;
-    $("cohort-json").value = await file.text();
+    $("cohort-input").value = await file.text();
     $("cohort-form").requestSubmit();
   });
   $("cohort-form").addEventListener("submit", (event) => {
     event.preventDefault();
     let cohort;
     try {
-      cohort = JSON.parse($("cohort-json").value);
+      cohort = JSON.parse($("cohort-input").value);
     } catch (error) {
       setStatus($("cohort-status"), t("cohort.bad_json", { error: error.message }), "error");
       return;
@@ -624,7 +624,7 @@
       setStatus(status, t("cohort.bad_json", { error: error.message }), "error");
       return;
     }
-    $("cohort-json").value = JSON.stringify(cohort, null, 2);
+    $("cohort-input").value = JSON.stringify(cohort, null, 2);
     const key = JSON.stringify(cohort);
     if (lastCohort && lastCohort.key === key) { renderCohort(lastCohort); return; }
     setStatus(status, t("cohort.busy"), "busy");
@@ -742,7 +742,7 @@
         data.countries.map((country) => {
           const c = cell.get(`${topic}|${country}`);
           const label = c ? t("coverage.cell", { practices: c.practices, cities: c.cities }) : "0";
-          return h("td", { class: c ? "cov" : "cov empty", title: `${topicLabel(topic)} · ${country}: ${label}`,
+          return h("td", { class: c ? (shade(c.practices) > 0.55 ? "cov hot" : "cov") : "cov empty", title: `${topicLabel(topic)} · ${country}: ${label}`,
                            style: c ? `--heat:${shade(c.practices).toFixed(3)}` : null },
             c ? [String(c.practices), h("span", { class: "cities" }, ` (${c.cities})`)] : "·");
         }),
