@@ -911,7 +911,7 @@
         [t("practice.organisation"), p.organisation || p.organization],
         [t("practice.period"), p.period || p.year],
         [t("practice.target_groups"), Array.isArray(p.target_groups) && p.target_groups.length ? p.target_groups.join(", ") : null],
-        [t("practice.kind"), p.kind || p.document_kind],
+        [t("practice.kind"), (p.kind || p.document_kind || "").replace(/_/g, " ")],
       ].filter(([, v]) => v !== null && v !== undefined && v !== "");
       append(box, [
         h("h1", { id: "practice-title", lang: p.language || null, translate: "no" }, p.name || p.title),
@@ -921,7 +921,9 @@
           description.map((d) => quote(typeof d === "string" ? d : d.text, p.language))) : null,
         section(t("practice.sources"), "practice-sources", h("ul", { class: "sources" }, sources.map((s) => h("li", { class: "source" },
           h("a", { href: docHref(s.document_id, sourcePage(s)), lang: s.language || null }, s.title || s.source),
-          ` (${languageName(s.language)}) `, pageLink(s.document_id, sourcePage(s), s.title || s.source),
+          s.name && s.name !== (p.name || p.title) && s.name !== s.title ? [" · ", own("em", s.name, s.language)] : null,
+          ` (${languageName(s.language)}${s.kind ? ", " + s.kind.replace(/_/g, " ") : ""}) `,
+          pageLink(s.document_id, sourcePage(s), s.title || s.source),
           sourcePageEnd(s) !== sourcePage(s) ? ` – ${sourcePageEnd(s)}` : "")))),
         section(t("practice.versions"), "practice-versions",
           h("p", { class: "versions" }, languages.map((l, i) => [i ? ", " : "", h("span", { lang: l }, languageName(l))]))),
@@ -937,10 +939,16 @@
   }
   function similarPractices(similar) {
     if (!Array.isArray(similar) || !similar.length) return h("p", { class: "meta" }, t("practice.no_similar"));
-    return h("ul", { class: "similar" }, similar.map((s) => h("li", {},
-      h("a", { href: practiceHref(s.id || s.practice_id), lang: s.language || null }, s.name || s.title),
-      s.city ? [" — ", h("a", { href: cityHref(s.city) }, s.city), s.country ? ` (${s.country})` : ""] : null,
-      ` · ${languageName(s.language)}`, s.score !== undefined ? [" ", strength(s)] : null)));
+    return h("ul", { class: "similar" }, similar.map((s) => {
+      const cities = Array.isArray(s.cities) && s.cities.length ? s.cities : (s.city ? [{ name: s.city, country: s.country }] : []);
+      const languages = Array.isArray(s.languages) && s.languages.length ? s.languages : (s.language ? [s.language] : []);
+      return h("li", {},
+        h("a", { href: practiceHref(s.id || s.practice_id), translate: "no" }, s.name || s.title),
+        cities.length ? [" — ", cities.map((c, i) => [i ? ", " : "", h("a", { href: cityHref(c.name) }, c.name),
+                                                     c.country ? ` (${c.country})` : ""])] : null,
+        languages.length ? ` · ${languages.map(languageName).join(", ")}` : "",
+        s.score !== undefined ? [" ", strength(s)] : null);
+    }));
   }
 
   // =============================================================================================
