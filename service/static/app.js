@@ -148,16 +148,19 @@
     return h("section", { class: "part", "aria-labelledby": `h-${key}` },
       h("h2", { id: `h-${key}` }, title), h("div", { id: `section-${key}` }, content));
   }
-  function disclosure(label, body, open) {
-    const id = "d" + Math.random().toString(36).slice(2, 9);
+  let disclosures = 0;
+  // A part shown or hidden by a button (all of it is printed); `words` names the button's two texts.
+  function disclosure(label, body, open, words) {
+    const [show, hide] = words || ["show_evidence", "hide_evidence"];
+    const id = `disclosure-${++disclosures}`;
     const box = h("div", { class: "disclosure" + (open ? " open" : "") });
     const button = h("button", { type: "button", class: "link-button", "aria-expanded": open ? "true" : "false",
-                                 "aria-controls": id }, open ? t("hide_evidence") : t("show_evidence"));
+                                 "aria-controls": id }, open ? t(hide) : t(show));
     button.addEventListener("click", () => {
       const now = !box.classList.contains("open");
       box.classList.toggle("open", now);
       button.setAttribute("aria-expanded", String(now));
-      button.textContent = now ? t("hide_evidence") : t("show_evidence");
+      button.textContent = now ? t(hide) : t(show);
     });
     append(box, [h("p", { class: "disclosure-head" }, h("span", { class: "label" }, label), " ", button),
                  h("div", { id, class: "disclosure-body" }, body)]);
@@ -930,7 +933,7 @@
         Array.isArray(p.passages) && p.passages.length ? section(t("practice.passages"), "practice-passages",
           disclosure(t("practice.passages"), h("ol", { class: "evidence" }, p.passages.map((pa) => h("li", { class: "evidence-item" },
             h("p", { class: "meta" }, pageLabel(pa.page_start, pa.page_end), " · ", languageName(pa.language)),
-            quote(pa.text, pa.language)))), false)) : null,
+            quote(pa.text, pa.language)))), false, ["show", "hide"])) : null,
         section(t("practice.similar"), "practice-similar", similarPractices(p.similar)),
       ]);
     } catch (error) {
