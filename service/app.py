@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from praxis.service.deps import API_KEY_HEADER, api_key_problem
-from praxis.service.routers import cities, cohorts, coverage, documents, health, practices, recommend, search
+from praxis.service.routers import cities, cohorts, coverage, docs, documents, health, practices, recommend, search
 from praxis.service.routers.common import reject_unknown_query_params
 from praxis.service.settings import Settings, get_settings
 
@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         version="0.1.0",
         lifespan=lifespan,
+        # /docs is served by routers/docs.py from local files (the defaults load a CDN); no ReDoc.
+        docs_url=None, redoc_url=None,
     )
     app.state.settings = settings
 
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, search, recommend, cohorts, coverage, documents, cities, practices):
         app.include_router(module.router, **common)
 
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.openapi = lambda: _openapi_with_limits(app, settings)
 
