@@ -27,11 +27,13 @@ log = logging.getLogger("praxis.ingest")
 
 @dataclass(frozen=True)
 class IngestItem:
-    """One file to ingest, the name the library will know it by, and its catalogue entry."""
+    """One file to ingest, the name the library will know it by, and its catalogue entry
+    (or the reason its catalogue entry was refused: the file is then reported as failed)."""
 
     path: Path
     source: str
     entry: CatalogueEntry | None = None
+    catalogue_error: str | None = None
 
 
 @dataclass
@@ -95,6 +97,8 @@ def file_sha256(path: Path) -> str:
 def ingest_file(library: Library, item: IngestItem, max_pages: int) -> FileOutcome:
     """Add one file to the library; never raises for a bad file."""
     path, source, entry = item.path, item.source, item.entry
+    if item.catalogue_error is not None:
+        return FileOutcome(source, "failed", error=item.catalogue_error)
     try:
         sha = file_sha256(path)
     except OSError as error:
@@ -125,12 +129,15 @@ def ingest_file(library: Library, item: IngestItem, max_pages: int) -> FileOutco
 
 
 def items_from_paths(
-    paths: Iterable[str | Path], catalogue: dict[str, CatalogueEntry] | None = None
+    paths: Iterable[str | Path], catalogue: dict[str, CatalogueEntry] | None = None,
+    catalogue_errors: dict[str, str] | None = None,
 ) -> tuple[list[IngestItem], list[FileOutcome]]:
-    """The PDFs under `paths`, each with its catalogue entry (by file name), and outcomes for missing paths."""
+    """The PDFs under `paths`, each with its catalogue entry (by file name), and outcomes for
+    missing paths. A file whose catalogue entry was refused (`catalogue_errors`, by file
+    name) is reported as failed with that reason; the other files go on."""
     files, missing = find_pdfs(paths)
-    catalogue = catalogue or {}
-    return [IngestItem(path, path.name, catalogue.get(path.name)) for path in files], missing
+    catalogue, errors = catalogue or {}, catalogue_errors or {}
+    return [IngestItem(path, path.name, catalogue.get(path.name), errors.get(path.name)) for path in files], missing
 
 
 def run_ingest(
@@ -139,14 +146,15 @@ def run_ingest(
     max_pages: int,
     on_file: Callable[[IngestItem], None] | None = None,
 ) -> IngestReport:
-    """Ingest every item in order, then bring the library's derived state up to date."""
+    """Ingest every item in order. The library refreshes its derived state at the end of the
+    batch, and completes whatever an earlier, killed job left undone, even when every file
+    is unchanged."""
     report = IngestReport()
-    for item in items:
-        if on_file is not None:
-            on_file(item)
-        report.outcomes.append(_ingest_guarded(library, item, max_pages))
-    if any(o.status in ("added", "updated") for o in report.outcomes):
-        library.finish_writes()
+    with library.batch():
+        for item in items:
+            if on_file is not None:
+                on_file(item)
+            report.outcomes.append(_ingest_guarded(library, item, max_pages))
     return report
 
 

@@ -19,6 +19,16 @@ class ErrorResponse(BaseModel):
     message: str | None = None
 
 
+class DerivedState(BaseModel):
+    """Whether the caches derived from the documents (translations, term vectors, the dense
+    index, ...) are current; an interrupted job's gap is completed in the background."""
+
+    current: bool
+    stale: list[str] = Field(default_factory=list, description="derived steps not yet current")
+    repairing: bool = False
+    error: str | None = Field(None, description="why the last repair failed, if it did")
+
+
 class Health(BaseModel):
     status: str
     documents: int
@@ -27,6 +37,7 @@ class Health(BaseModel):
     cities: int
     embedder: str
     writes_enabled: bool
+    derived: DerivedState | None = None
 
 
 # -- search ---------------------------------------------------------------------------
