@@ -305,6 +305,7 @@ class Library:
         """Bring every derived step up to date (under the writer lock); returns the steps run."""
         ran: list[str] = []
         with self.writer.hold():
+            self._refuse_other_embedder()  # never derive with the old model after a reindex
             generation = self.store.generation
             for step in self.derived_steps:
                 if self.store.meta(f"derived:{step.name}") == str(generation):

@@ -107,6 +107,7 @@ class Catalogue:
     entries: dict[str, CatalogueEntry] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # file name -> why its entry was refused
     unplaced: list[str] = field(default_factory=list)  # refused entries that name no file
+    problems: list[str] = field(default_factory=list)  # every refusal, in line order
 
 
 def read_catalogue(path: str | Path) -> Catalogue:
@@ -126,6 +127,7 @@ def read_catalogue(path: str | Path) -> Catalogue:
             data = parse_json(line, where)
         except CatalogueError as error:
             catalogue.unplaced.append(str(error))
+            catalogue.problems.append(str(error))
             continue
         try:
             entry = parse_entry(data, where)
@@ -135,6 +137,7 @@ def read_catalogue(path: str | Path) -> Catalogue:
                 catalogue.errors[Path(name).name] = f"catalogue entry refused: {error}"
             else:
                 catalogue.unplaced.append(str(error))
+            catalogue.problems.append(str(error))
             continue
         catalogue.entries[entry.file] = entry
     return catalogue
@@ -143,7 +146,6 @@ def read_catalogue(path: str | Path) -> Catalogue:
 def load_catalogue(path: str | Path) -> dict[str, CatalogueEntry]:
     """The entries of a catalogue that must be entirely valid (the first error is raised)."""
     catalogue = read_catalogue(path)
-    problems = [*catalogue.errors.values(), *catalogue.unplaced]
-    if problems:
-        raise CatalogueError(problems[0])
+    if catalogue.problems:
+        raise CatalogueError(catalogue.problems[0])
     return catalogue.entries
