@@ -89,7 +89,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def wait_until_current(url: str, limit_s: float = 900) -> None:
+    """Until the server has completed any derived state (older servers say nothing: current)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        derived = httpx.get(f"{url}/health", timeout=60).json().get("derived") or {"current": True}
+        if derived["current"]:
+            return
+        time.sleep(1)
+
+
 def run(url: str, data: Path, clients: int, files: int, before_s: float) -> None:
+    wait_until_current(url)
     documents = httpx.get(f"{url}/documents", params={"limit": 500}).json()["items"]
     chosen = sorted(documents, key=lambda d: -d["pages"])[:files]
     uploads = []
@@ -97,6 +108,7 @@ def run(url: str, data: Path, clients: int, files: int, before_s: float) -> None
         pdf = httpx.get(f"{url}/documents/{doc['id']}/file", timeout=60).content
         uploads.append(("files", (doc["source"], pdf, "application/pdf")))
         assert httpx.delete(f"{url}/documents/{doc['id']}", headers={"X-API-Key": KEY}, timeout=600).status_code == 200
+    wait_until_current(url)
     stop = threading.Event()
     timer = threading.Timer(before_s, stop.set)
     start = time.monotonic()

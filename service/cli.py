@@ -184,8 +184,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     get_settings.cache_clear()
     from praxis.service.app import create_app
 
+    settings = get_settings()
+    hosts = list(settings.allowed_hosts)
+    if args.host not in ("0.0.0.0", "::") and args.host not in hosts:
+        hosts.append(args.host)  # the name it was asked to serve on is trusted
+    elif args.host in ("0.0.0.0", "::") and "*" not in hosts:
+        print("praxis serve: only requests for " + ", ".join(hosts) + " are answered; "
+              "set PRAXIS_ALLOWED_HOSTS to the names clients use", file=sys.stderr)
+    settings = settings.model_copy(update={"allowed_hosts": hosts})
     print(f"Praxis serving {args.data} on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     return 0
 
 

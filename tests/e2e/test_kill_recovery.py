@@ -75,7 +75,7 @@ def fingerprint(data: Path) -> dict:
     terms = {t: np.frombuffer(v, np.float32) for t, v in store.conn.execute("SELECT term, vector FROM term_vectors")}
     answers = {q: [(r.source, round(r.score, 4)) for r in library.searcher.search(q, k=5)] for q in QUERIES}
     found = {
-        "documents": sorted(store.conn.execute("SELECT source, sha256, title FROM documents").fetchall()),
+        "documents": sorted(tuple(r) for r in store.conn.execute("SELECT source, sha256, title FROM documents")),
         "translations": sorted((names[a], names[b]) for a, b, _ in store.conn.execute("SELECT * FROM translations")),
         "terms": terms,
         "answers": answers,
