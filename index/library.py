@@ -1,26 +1,69 @@
-"""The library: store + embedder + dense cache + searcher, opened once per process.
+"""The library: store + embedders + derived caches + searcher, opened once per process.
 
-Writers (ingest, delete) go through here so that the in-memory dense index follows
-every committed change; readers elsewhere notice the new generation and reload.
+Derived state keeps itself
+--------------------------
+SQLite holds the truth (documents, passages, their vectors); everything else is derived
+from it and records the `generation` it is current for (`meta.derived:<step>`). After
+any write through the Library (`write`, `delete`, at the end of a `batch()`, and after
+`praxis reindex`) the library runs its derived steps (`refresh`) itself; and whoever opens
+the library (`praxis ingest` even with every file unchanged, `praxis serve` at start-up, a
+reader that notices the generation moved while no writer holds the lock) completes
+whatever a killed process left undone. Each step is idempotent and restartable:
+
+- ``translations``: pairs recomputed only for the documents listed in
+  `pending_translations` (written in the document's own transaction), against all others;
+- ``terms``: every lexical term gets a vector, terms that left the index lose theirs;
+- ``dense``: the faiss cache saved for this generation, with its checksum;
+- and any step another part appends to `DERIVED_STEPS` (or to `Library.derived_steps`
+  for one library): a `DerivedStep(name, run)`; `run(library)` must bring its state up
+  to date from SQLite and be safe to run again after a crash at any point. The marker is
+  written after `run` returns. In-memory caches (language and document centroids, the term
+  bridge) follow the counters when read.
+
+Locks: which protects what (the one place that says it)
+-------------------------------------------------------
+- `WriterLock` (`Library.writer`): one writer per data directory, across processes and
+  threads: a `threading.RLock` plus `fcntl.flock` on ``DATA/writer.lock`` (released by the
+  kernel when a writer dies). Held for each document's commit (not while it is embedded)
+  and for `refresh`. CLI ingests, uploads, deletes and reindex all take it.
+- ``BEGIN IMMEDIATE`` (`Store.transaction`): atomicity of one write. `Store._write_lock`
+  only serialises this process's threads on its connection objects.
+- `Library._cache_lock`: swapping this process's in-memory dense index.
+- `DenseIndex._lock`: faiss releases the GIL; an update must not run under a search.
+- Readers take no lock: a search runs inside one SQLite read transaction
+  (`Store.snapshot`), so passages, FTS and vectors come from one version; the dense
+  index is only a candidate generator, and ids it holds that the snapshot does not are
+  dropped (see `Searcher`).
+- Queries are encoded by their own model instance (`query_embedder`), so a search never
+  waits for a document's embedding behind the write model's lock.
 """
 from __future__ import annotations
 
+import fcntl
+import logging
+import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from praxis.index.embedders import Embedder, make_embedder
 from praxis.index.keywords import KeywordIndex, make_keyword_index
+from praxis.index.pause import pause_point
 from praxis.index.rerank import LanguageCentroids
 from praxis.index.search import Searcher
-from praxis.index.similarity import document_centroids, find_translations
+from praxis.index.similarity import document_centroids, find_translations_of
 from praxis.index.store import Store, text_hash
 from praxis.index.term_bridge import TermBridge, WordVectors, sync_term_vectors
 from praxis.index.vectors import VectorIndex, make_vector_index
 from praxis.index.vectors.factory import check_backend
 from praxis.ingest.models import Document
+
+log = logging.getLogger("praxis.index")
+LOCK_NAME = "writer.lock"
 
 
 def embedding_input(title: str, passage_text: str) -> str:
@@ -30,6 +73,86 @@ def embedding_input(title: str, passage_text: str) -> str:
     taken from the middle of a document often does not (measured: MRR@10 0.87 -> 0.91).
     """
     return f"{title}\n{passage_text}"
+
+
+class LibraryUnavailable(RuntimeError):
+    """The library cannot answer right now (e.g. it was re-embedded and this process is
+    switching to the new model); the message says why. The service answers 503."""
+
+
+class WriterLock:
+    """One writer per data directory: a thread lock plus an advisory file lock (see module doc)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / LOCK_NAME
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+
+    @contextmanager
+    def hold(self, blocking: bool = True) -> Iterator[bool]:
+        """Yields True when held; with blocking=False, False when another writer has it."""
+        if not self._thread_lock.acquire(blocking=blocking):
+            yield False
+            return
+        try:
+            if self._depth == 0:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+                except BlockingIOError:
+                    os.close(fd)
+                    yield False
+                    return
+                self._fd = fd
+            self._depth += 1
+            try:
+                yield True
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._fd is not None:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+                    os.close(self._fd)
+                    self._fd = None
+        finally:
+            self._thread_lock.release()
+
+
+@dataclass(frozen=True)
+class DerivedStep:
+    """State derived from SQLite that the library keeps current after every write."""
+
+    name: str
+    run: Callable[["Library"], None]
+
+
+def _translations_step(library: "Library") -> None:
+    store = library.store
+    generation = store.generation
+    full = store.meta("derived:translations") is None  # never computed under this scheme: all of them
+    changed = None if full else store.pending_translations()
+    if changed == []:
+        store.mark_derived("translations", generation)
+        return
+    centroids = library.document_centroids
+    pairs = find_translations_of(store, sorted(centroids) if changed is None else changed, centroids)
+    store.replace_translations(changed, pairs, generation, before_commit=lambda: pause_point("translations"))
+
+
+def _terms_step(library: "Library") -> None:
+    sync_term_vectors(library.store, library.embedder)
+
+
+def _dense_step(library: "Library") -> None:
+    library.dense.persist()  # a no-op when the backend's saved state is already current
+
+
+#: The derived steps every library runs, in order (other parts may append theirs).
+DERIVED_STEPS: list[DerivedStep] = [
+    DerivedStep("translations", _translations_step),
+    DerivedStep("terms", _terms_step),
+    DerivedStep("dense", _dense_step),
+]
 
 
 class Library:
@@ -42,8 +165,13 @@ class Library:
         self.query_topics = query_topics
         self.query_language = query_language  # for the term bridge: a query's own-language terms are not bridged
         self.store = Store(data_dir)
+        self.writer = WriterLock(self.store.data_dir)
+        self._spec = embedder if isinstance(embedder, str) else None
         self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
-        self.store.check_embedder(self.embedder.identifier, self.embedder.dimension)
+        self._query_embedder: Embedder | None = None if isinstance(embedder, str) else embedder
+        self.store.check_embedder(self.embedder.identifier, self.embedder.dimension, self._spec)
+        self.derived_steps: list[DerivedStep] = list(DERIVED_STEPS)
+        self._cache_lock = threading.Lock()
         self.backend = check_backend(backend)
         self._collection = None
         if backend == "qdrant":  # one collection holds the library's dense and keyword vectors
@@ -56,7 +184,53 @@ class Library:
         self._document_centroids: tuple[int, dict[int, np.ndarray]] = (-1, {})
         self._bridge: TermBridge | None = None
         self._word_vectors = WordVectors()
-        self._refresh_lock = threading.Lock()
+        self._batch_depth = 0
+        self._repairing: threading.Thread | None = None
+        self._switching: threading.Thread | None = None
+        self.last_repair_error: str | None = None
+
+    # -- embedders -------------------------------------------------------------------
+
+    @property
+    def query_embedder(self) -> Embedder:
+        """A second instance of the model for queries: a search never waits behind a
+        document's embedding (one instance serialises its calls)."""
+        if self._query_embedder is None:
+            self._query_embedder = make_embedder(self._spec, "query") if self._spec else self.embedder
+        return self._query_embedder
+
+    def _check_embedder(self, counters: dict[str, str]) -> None:
+        """After `praxis reindex` by another process: switch to the new model (in the
+        background), and refuse to search with the old one meanwhile (503, never a 500)."""
+        built_with = counters.get("embedder")
+        if built_with is None or built_with == self.embedder.identifier:
+            return
+        spec = counters.get("embedder_spec") or ""
+        if not spec:
+            raise LibraryUnavailable(
+                f"the library was re-embedded with '{built_with}'; restart this process with that embedder")
+        with self._cache_lock:
+            if self._switching is None or not self._switching.is_alive():
+                self._switching = threading.Thread(target=self._switch_embedder, args=(spec,), daemon=True,
+                                                   name="praxis-switch-embedder")
+                self._switching.start()
+        raise LibraryUnavailable(
+            f"the library was re-embedded with '{built_with}'; this server is switching to it, try again in a few seconds")
+
+    def _switch_embedder(self, spec: str) -> None:
+        try:
+            writer, reader = make_embedder(spec), make_embedder(spec, "query")
+        except Exception as error:  # noqa: BLE001 - reported by the next search's 503
+            log.error("cannot load the embedder %s: %s", spec, error)
+            return
+        with self._cache_lock:
+            self.embedder, self._query_embedder, self._spec = writer, reader, spec
+            self._dense = self._open_vectors()
+            self._word_vectors = WordVectors()
+            self._bridge = None
+        log.info("switched to the embedder %s", writer.identifier)
+
+    # -- caches a reader uses --------------------------------------------------------
 
     def _open_vectors(self) -> VectorIndex:
         """The vector index if it matches SQLite, else rebuilt from it (faiss file or Qdrant collection)."""
@@ -69,7 +243,7 @@ class Library:
 
     def _current_dense(self, generation: int) -> VectorIndex:
         if self._dense.generation != generation:
-            with self._refresh_lock:
+            with self._cache_lock:
                 if self._dense.generation != self.store.generation:
                     self._dense = self._open_vectors()
         return self._dense
@@ -108,21 +282,101 @@ class Library:
 
     @property
     def searcher(self) -> Searcher:
-        """A searcher over the current caches (their versions read in one statement)."""
+        """A searcher over the current caches (their versions read in one statement).
+
+        Raises LibraryUnavailable while this process switches to a new embedder. Notices
+        derived state a killed writer left behind, and completes it in the background."""
         counters = self.store.counters()
+        self._check_embedder(counters)
         generation = int(counters.get("generation") or 0)
+        if self._stale_in(counters) and self._batch_depth == 0 and not self.repairing and not self.writer_busy():
+            self.repair_in_background()
         return Searcher(
-            self.store, self.embedder, self._current_dense(generation), self._current_centroids(generation),
+            self.store, self.query_embedder, self._current_dense(generation), self._current_centroids(generation),
             self._current_bridge(counters.get("terms_version")), self.query_topics, self.keywords,
         )
 
-    # -- writes ----------------------------------------------------------------
+    # -- derived state ---------------------------------------------------------------
+
+    def _stale_in(self, counters: dict[str, str]) -> list[str]:
+        generation = counters.get("generation") or "0"
+        return [s.name for s in self.derived_steps if counters.get(f"derived:{s.name}") != generation]
+
+    def stale_steps(self) -> list[str]:
+        """Derived steps not yet current for the store's generation (one statement)."""
+        return self._stale_in(self.store.counters())
+
+    def writer_busy(self) -> bool:
+        """Whether a writer (this process's or another's) holds the writer lock now."""
+        with self.writer.hold(blocking=False) as held:
+            return not held
+
+    @property
+    def repairing(self) -> bool:
+        return self._repairing is not None and self._repairing.is_alive()
+
+    def refresh(self) -> list[str]:
+        """Bring every derived step up to date (under the writer lock); returns the steps run."""
+        ran: list[str] = []
+        with self.writer.hold():
+            self._refuse_other_embedder()  # never derive with the old model after a reindex
+            generation = self.store.generation
+            for step in self.derived_steps:
+                if self.store.meta(f"derived:{step.name}") == str(generation):
+                    continue
+                step.run(self)
+                if self.store.meta(f"derived:{step.name}") != str(generation):
+                    self.store.mark_derived(step.name, generation)
+                ran.append(step.name)
+            pause_point("refreshed")
+        return ran
+
+    def finish_writes(self) -> None:
+        """Deprecated: the library refreshes itself after writes. Kept for old callers."""
+        self.refresh()
+
+    def repair_in_background(self) -> bool:
+        """Complete stale derived state in a thread, if no other writer is at work (a live
+        writer refreshes itself). Returns whether a repair is running."""
+        with self._cache_lock:
+            if self.repairing:
+                return True
+            self._repairing = threading.Thread(target=self._repair, daemon=True, name="praxis-repair")
+            self._repairing.start()
+        return True
+
+    def _repair(self) -> None:
+        try:
+            with self.writer.hold(blocking=False) as held:
+                if held and self.stale_steps():
+                    log.info("completing derived state: %s", ", ".join(self.stale_steps()))
+                    self.refresh()
+            self.last_repair_error = None
+        except Exception as error:  # noqa: BLE001 - reported in /health; the next reader retries
+            log.exception("repair of derived state failed")
+            self.last_repair_error = f"{type(error).__name__}: {error}"
+        finally:
+            self.store.close()  # this thread's connection
+
+    # -- writes ----------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several writes, one refresh at the end (also when the batch fails half way)."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0:
+                self.refresh()
 
     def write(self, doc: Document, computed: dict[str, np.ndarray] | None = None) -> tuple[int, int]:
         """Embed what is new (by content hash) and store the document in one transaction.
 
         `computed`: vectors an ingest engine already made elsewhere (Ray actors), by hash.
-        Returns the document id and how many passages needed the model.
+        Returns the document id and how many passages needed the model. Derived state is
+        refreshed after it (or at the end of the enclosing `batch()`).
         """
         hashes = [text_hash(embedding_input(doc.title, p.text)) for p in doc.passages]
         known = self.store.known_vectors(hashes)
@@ -134,10 +388,20 @@ class Library:
             vectors = self.embedder.encode_passages(list(missing.values()))
             new_vectors = dict(zip(missing.keys(), vectors))
         vectors = np.array([new_vectors[h] if h in new_vectors else known[h] for h in hashes], dtype=np.float32).reshape(len(hashes), self.embedder.dimension)
-        with self._refresh_lock:
-            document_id, removed, added = self.store.write_document(doc, hashes, new_vectors)
-            self._follow(removed, added, vectors)
+        with self.writer.hold():
+            self._refuse_other_embedder()
+            with self._cache_lock:
+                document_id, removed, added = self.store.write_document(doc, hashes, new_vectors)
+                pause_point("document-committed")
+                self._follow(removed, added, vectors)
+        if self._batch_depth == 0:
+            self.refresh()
         return document_id, len(missing)
+
+    def _refuse_other_embedder(self) -> None:
+        built_with = self.store.meta("embedder")
+        if built_with is not None and built_with != self.embedder.identifier:
+            raise LibraryUnavailable(f"the library was re-embedded with '{built_with}' meanwhile; write refused")
 
     def _follow(self, removed: list[int], added: list[int], vectors: np.ndarray) -> None:
         """Apply a committed write to the in-memory dense index (or reload it if it was stale)."""
@@ -148,20 +412,11 @@ class Library:
             self._dense = self._open_vectors()
 
     def delete(self, document_id: int) -> bool:
-        with self._refresh_lock:
-            removed = self.store.delete_document(document_id)
-            if removed is not None:
-                self._follow(removed, [], np.zeros((0, self.embedder.dimension), np.float32))
+        with self.writer.hold():
+            with self._cache_lock:
+                removed = self.store.delete_document(document_id)
+                if removed is not None:
+                    self._follow(removed, [], np.zeros((0, self.embedder.dimension), np.float32))
+        if removed is not None and self._batch_depth == 0:
+            self.refresh()
         return removed is not None
-
-    def finish_writes(self) -> None:
-        """After a batch: embed new terms, recompute translation pairs, persist the dense cache."""
-        sync_term_vectors(self.store, self.embedder)
-        with self._refresh_lock:
-            before = self.store.generation
-            self.store.replace_translations(find_translations(self.store))
-            if self._dense.generation == before and self.store.generation == before + 1:
-                self._dense.generation = before + 1  # translations do not touch vectors
-            else:
-                self._dense = self._open_vectors()
-            self._dense.persist()

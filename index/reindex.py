@@ -1,18 +1,30 @@
-"""Re-embed a whole library with another embedder (the text stays; only vectors change)."""
+"""Re-embed a whole library with another embedder (the text stays; only vectors change).
+
+The switch is one transaction (a reader sees the old space or the new one, never a mix)
+under the writer lock; then the library's derived steps (dense cache, term vectors,
+translations) are refreshed as after any write. A server using the directory notices the
+new embedder on its next search and switches to it (503 meanwhile).
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-from praxis.index.dense import DenseIndex
 from praxis.index.embedders import make_embedder
-from praxis.index.library import embedding_input
+from praxis.index.library import Library, WriterLock, embedding_input
 from praxis.index.store import Store, text_hash
-from praxis.index.term_bridge import sync_term_vectors
 
 
 def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:
     store = Store(data_dir)
     embedder = make_embedder(spec)
+    with WriterLock(store.data_dir).hold():  # no document may change while the space is swapped
+        count = _reembed(store, embedder, spec, batch)
+    store.close()
+    Library(data_dir, spec).refresh()
+    return count
+
+
+def _reembed(store: Store, embedder, spec: str, batch: int) -> int:
     rows = store.conn.execute(
         "SELECT p.id, p.text, d.title FROM passages p JOIN documents d ON d.id = p.document_id ORDER BY p.id"
     ).fetchall()
@@ -27,9 +39,7 @@ def reembed(data_dir: str | Path, spec: str, batch: int = 64) -> int:
     for start in range(0, len(hashes), batch):
         chunk = hashes[start : start + batch]
         vectors.update(zip(chunk, embedder.encode_passages([inputs[h] for h in chunk])))
-    store.replace_all_vectors(embedder.identifier, embedder.dimension, passage_hashes, vectors)
-    DenseIndex.rebuild(store)
-    sync_term_vectors(store, embedder)
+    store.replace_all_vectors(embedder.identifier, embedder.dimension, passage_hashes, vectors, spec)
     return len(rows)
 
 

@@ -117,6 +117,12 @@ CREATE TABLE IF NOT EXISTS translations (
     PRIMARY KEY (document_a, document_b)
 );
 
+-- Documents whose translation pairs are not computed yet: written in the same transaction as the
+-- document, so a crash before the pairs are recomputed leaves the work listed (index/library.py).
+CREATE TABLE IF NOT EXISTS pending_translations (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE
+);
+
 -- Lexical index over passages; rowid = passages.id. Diacritics folded so "Lörrach" ~ "Lorrach".
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     text, title,

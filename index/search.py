@@ -102,7 +102,12 @@ class Searcher:
         `generic_penalty` > 0 discounts passages that are generic within their language (see
         `rerank.discount_generic`): for long, general queries such as a mentee's needs.
         """
-        filters = filters or Filters()
+        with self.store.snapshot():
+            return self._search_passages(query, k, filters or Filters(), mode, query_vector, generic_penalty)
+
+    def _search_passages(
+        self, query: str, k: int, filters: Filters, mode: Mode, query_vector: np.ndarray | None, generic_penalty: float,
+    ) -> list[PassageHit]:
         rankings: list[list[tuple[int, float]]] = []
         weights: list[float] = []
         if mode in ("hybrid", "dense"):
@@ -116,10 +121,11 @@ class Searcher:
         if mode in ("hybrid", "lexical"):
             rankings.append(self.keywords.search(query, k, filters, self.bridged_terms(query)))
             weights.append(LEXICAL_WEIGHT)
-        fused = reciprocal_rank_fusion(rankings, weights)
-        ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
-        owners = self._owners([pid for pid, _ in ordered])
-        return [PassageHit(pid, owners[pid], score) for pid, score in ordered]
+        fused = sorted(reciprocal_rank_fusion(rankings, weights).items(), key=lambda item: (-item[1], item[0]))
+        # The dense index may be a write ahead of this search's snapshot (another thread of this
+        # process committed since): passages the snapshot does not hold are dropped here.
+        owners = self._owners([pid for pid, _ in fused])
+        return [PassageHit(pid, owners[pid], score) for pid, score in fused if pid in owners][:k]
 
     def bridged_terms(self, query: str) -> list[str]:
         """Library terms in other languages that lexical search also looks for (shown to users)."""
@@ -134,7 +140,12 @@ class Searcher:
     # -- documents ----------------------------------------------------------------
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, mode: Mode = "hybrid") -> list[SearchResult]:
-        """Documents, best first. A fixed number of SQL statements whatever k and the library's size."""
+        """Documents, best first. A fixed number of SQL statements whatever k and the library's
+        size, all in one read transaction (one version of the library from start to finish)."""
+        with self.store.snapshot():
+            return self._search(query, k, filters, mode)
+
+    def _search(self, query: str, k: int, filters: Filters | None, mode: Mode) -> list[SearchResult]:
         hits = self.search_passages(query, max(100, 10 * k), filters, mode)
         best, counts = self._group_by_document(hits)
         translations = catalog.translations_of_documents(self.store, [h.document_id for h in best])
@@ -191,7 +202,9 @@ class Searcher:
         topics = catalog.topics_of_documents(self.store, documents)
         results = []
         for hit in hits:
-            row = rows[hit.passage_id]
+            row = rows.get(hit.passage_id)
+            if row is None:  # cannot happen inside one snapshot; never a 500 if it does
+                continue
             doc = row["document_id"]
             results.append(SearchResult(
                 document_id=doc, source=row["source"], title=row["title"], language=row["language"],

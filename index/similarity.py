@@ -44,23 +44,37 @@ def alignment(a: np.ndarray, b: np.ndarray) -> float:
 
 def find_translations(store: Store) -> list[tuple[int, int, float]]:
     """Pairs of documents in different languages that say the same thing passage by passage."""
-    languages = dict(store.conn.execute("SELECT id, language FROM documents").fetchall())
-    by_document = passage_vectors_by_document(store)  # read once: centroids come from the same vectors
-    centroids = document_centroids(store, by_document)
+    centroids = document_centroids(store)
+    return find_translations_of(store, sorted(centroids), centroids)
+
+
+def find_translations_of(
+    store: Store, changed: list[int], centroids: dict[int, np.ndarray]
+) -> list[tuple[int, int, float]]:
+    """The translation pairs that involve a document of `changed` (each pair once, a < b).
+
+    Only changed x all centroids are compared, and passage vectors are read only for the
+    candidate pairs, so one upload costs O(documents), not a documents x documents pass.
+    """
+    changed = [d for d in changed if d in centroids]
     docs = sorted(centroids)
-    if len(docs) < 2:
+    if not changed or len(docs) < 2:
         return []
-    matrix = np.vstack([centroids[d] for d in docs])
-    similarity = matrix @ matrix.T
+    languages = dict(store.conn.execute("SELECT id, language FROM documents").fetchall())
+    sizes = dict(store.conn.execute("SELECT document_id, count(*) FROM passages GROUP BY document_id").fetchall())
+    similarity = np.vstack([centroids[d] for d in changed]) @ np.vstack([centroids[d] for d in docs]).T
+    candidates: set[tuple[int, int]] = set()
+    for i, j in zip(*np.nonzero(similarity >= TRANSLATION_CENTROID_MIN)):
+        a, b = sorted((changed[i], docs[j]))
+        if a == b or languages.get(a) == languages.get(b):
+            continue
+        small, large = sorted((sizes.get(a, 0), sizes.get(b, 0)))
+        if large and small / large >= TRANSLATION_LENGTH_RATIO_MIN:
+            candidates.add((a, b))
+    vectors = store.vectors_of_documents(sorted({d for pair in candidates for d in pair}))
     pairs = []
-    for i, j in zip(*np.nonzero(np.triu(similarity, k=1) >= TRANSLATION_CENTROID_MIN)):
-        a, b = docs[i], docs[j]
-        if languages.get(a) == languages.get(b):
-            continue
-        sizes = sorted((len(by_document[a]), len(by_document[b])))
-        if sizes[0] / sizes[1] < TRANSLATION_LENGTH_RATIO_MIN:
-            continue
-        score = alignment(by_document[a], by_document[b])
+    for a, b in sorted(candidates):
+        score = alignment(vectors[a], vectors[b])
         if score >= TRANSLATION_ALIGNMENT_MIN:
             pairs.append((a, b, round(score, 4)))
     return pairs

@@ -2,7 +2,11 @@
 
 Every document is written in one transaction, so a process killed at any moment leaves
 the library exactly as it was after the last whole document. Each write bumps the
-`generation` counter that tells derived caches (the faiss file) whether they are stale.
+`generation` counter that tells derived caches (faiss file, term vectors, translations,
+centroids) whether they are stale; each derived step records the generation it is current
+for (`derived:<step>` in `meta`, see `index/library.py`), and the documents whose
+translations are still to be computed are listed in `pending_translations`, written in the
+document's own transaction. Which lock protects what is documented in `index/library.py`.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -83,22 +87,42 @@ class Store:
         return conn
 
     @contextmanager
-    def transaction(self, counter: str = "generation") -> Iterator[sqlite3.Connection]:
-        """The one writer: BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+    def transaction(self, counter: str | None = "generation") -> Iterator[sqlite3.Connection]:
+        """One write: BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
 
         The commit bumps `counter`: "generation" for changes to documents or vectors, which
-        the faiss cache follows; other caches have their own counter.
+        every derived cache follows; other caches have their own counter; None bumps nothing
+        (a derived step recording what it is current for).
         """
         with self._write_lock:
             conn = self.conn
+            if conn.in_transaction:  # a reader's snapshot on this thread must not hide the write
+                raise RuntimeError("a write inside a read snapshot")
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
-                self._bump(conn, counter)
+                if counter is not None:
+                    self._bump(conn, counter)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every statement inside sees the same version of the library,
+        whatever writers commit meanwhile (WAL). Re-entrant on a thread; the snapshot starts at
+        the first read inside it."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
 
     @staticmethod
     def _bump(conn: sqlite3.Connection, counter: str) -> None:
@@ -124,10 +148,20 @@ class Store:
         return int(self.meta("generation") or 0)
 
     def counters(self) -> dict[str, str]:
-        """Every version counter at once (one statement): what a reader compares its caches with."""
-        return dict(self.conn.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'terms_version')").fetchall())
+        """Every version counter and derived-state marker at once (one statement): what a reader
+        compares its caches with (`meta` holds a few dozen short rows)."""
+        return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
 
-    def check_embedder(self, identifier: str, dimension: int) -> None:
+    def mark_derived(self, step: str, generation: int) -> None:
+        """Record that derived step `step` is current for `generation` (bumps no counter)."""
+        with self.transaction(counter=None) as conn:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (f"derived:{step}", str(generation)))
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction(counter=None) as conn:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (key, value))
+
+    def check_embedder(self, identifier: str, dimension: int, spec: str | None = None) -> None:
         """Refuse to mix vector spaces: an index answers only to the embedder that built it."""
         built_with = self.meta("embedder")
         if built_with is not None and built_with != identifier:
@@ -140,6 +174,8 @@ class Store:
             with self.transaction() as conn:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES('embedder', ?)", (identifier,))
                 conn.execute("INSERT OR REPLACE INTO meta VALUES('dimension', ?)", (str(dimension),))
+                if spec:
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES('embedder_spec', ?)", (spec,))
 
     # -- documents: reads ------------------------------------------------------
 
@@ -190,6 +226,20 @@ class Store:
         vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
         return ids, vectors
 
+    def vectors_of_documents(self, document_ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """Each document's passage vectors (in passage order), for the given documents only."""
+        grouped: dict[int, list[bytes]] = {}
+        for start in range(0, len(document_ids), 500):
+            for doc, blob in self.select_in(
+                "SELECT p.document_id, e.vector FROM passages p JOIN embeddings e ON e.text_hash = p.text_hash "
+                "WHERE p.document_id IN ({ids}) ORDER BY p.document_id, p.id", list(document_ids[start : start + 500]),
+            ):
+                grouped.setdefault(doc, []).append(blob)
+        return {doc: np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1) for doc, blobs in grouped.items()}
+
+    def pending_translations(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT document_id FROM pending_translations ORDER BY 1")]
+
     def passage_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
@@ -219,6 +269,7 @@ class Store:
             self._insert_topics(conn, document_id, doc, passage_ids)
             self._insert_practices(conn, document_id, doc, passage_ids)
             self._drop_orphan_embeddings(conn, released - set(passage_hashes))
+            conn.execute("INSERT OR IGNORE INTO pending_translations VALUES (?)", (document_id,))
         return document_id, removed, passage_ids
 
     def delete_document(self, document_id: int) -> list[int] | None:
@@ -233,13 +284,28 @@ class Store:
             self._drop_orphan_embeddings(conn, released)
         return removed
 
-    def replace_translations(self, pairs: list[tuple[int, int, float]]) -> None:
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM translations")
+    def replace_translations(
+        self, documents: Sequence[int] | None, pairs: list[tuple[int, int, float]], generation: int,
+        before_commit: "Callable[[], None] | None" = None,
+    ) -> None:
+        """The translation pairs of `documents` (None: of every document), their pending marks
+        cleared and the step marked current for `generation`, in one transaction."""
+        with self.transaction(counter="translations_version") as conn:
+            if documents is None:
+                conn.execute("DELETE FROM translations")
+                conn.execute("DELETE FROM pending_translations")
+            else:
+                marks = ",".join("?" * len(documents))
+                conn.execute(f"DELETE FROM translations WHERE document_a IN ({marks}) OR document_b IN ({marks})",
+                             [*documents, *documents])
+                conn.execute(f"DELETE FROM pending_translations WHERE document_id IN ({marks})", list(documents))
             conn.executemany(
-                "INSERT INTO translations VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?)",
                 [(min(a, b), max(a, b), s) for a, b, s in pairs],
             )
+            conn.execute("INSERT OR REPLACE INTO meta VALUES('derived:translations', ?)", (str(generation),))
+            if before_commit is not None:
+                before_commit()
 
     def add_term_vectors(self, rows: Iterable[tuple[str, bytes]]) -> None:
         with self.transaction(counter="terms_version") as conn:
@@ -250,7 +316,8 @@ class Store:
             conn.executemany("DELETE FROM term_vectors WHERE term = ?", [(t,) for t in terms])
 
     def replace_all_vectors(
-        self, identifier: str, dimension: int, passage_hashes: dict[int, str], vectors: dict[str, np.ndarray]
+        self, identifier: str, dimension: int, passage_hashes: dict[int, str], vectors: dict[str, np.ndarray],
+        spec: str = "",
     ) -> None:
         """Swap the whole vector space at once (re-embedding with another model or input)."""
         with self.transaction() as conn:
@@ -261,6 +328,8 @@ class Store:
             conn.executemany("INSERT INTO embeddings VALUES (?, ?)", [(h, vector_to_blob(v)) for h, v in vectors.items()])
             conn.execute("INSERT OR REPLACE INTO meta VALUES('embedder', ?)", (identifier,))
             conn.execute("INSERT OR REPLACE INTO meta VALUES('dimension', ?)", (str(dimension),))
+            conn.execute("INSERT OR REPLACE INTO meta VALUES('embedder_spec', ?)", (spec,))
+            conn.execute("INSERT OR IGNORE INTO pending_translations SELECT id FROM documents")
 
     def _delete_rows(self, conn: sqlite3.Connection, document_id: int) -> list[int]:
         ids = [r[0] for r in conn.execute("SELECT id FROM passages WHERE document_id = ?", (document_id,))]

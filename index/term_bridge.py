@@ -36,6 +36,7 @@ import numpy as np
 
 from praxis.index.embedders.base import Embedder
 from praxis.index.lexical import fts_fold
+from praxis.index.pause import pause_point
 from praxis.index.stopwords import FUNCTION_WORDS, STOPWORDS
 from praxis.index.store import Store, vector_to_blob
 
@@ -124,6 +125,7 @@ def sync_term_vectors(store: Store, embedder: Embedder) -> int:
             embedder.encode_passages(chunk[i : i + EMBED_BATCH]) for i in range(0, len(chunk), EMBED_BATCH)
         ])
         store.add_term_vectors(zip(chunk, map(vector_to_blob, vectors)))
+        pause_point("terms")
     return len(missing)
 
 

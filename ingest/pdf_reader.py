@@ -532,11 +532,23 @@ def _extract_page(reader: Any, index: int) -> dict[str, Any]:
         page = reader.pages[index]
         if "/Contents" not in page:
             return {"page": index, "text": ""}  # blank page: skip the text machinery
-        return {"page": index, "text": _valid_text(page.extract_text())}
+        text = _valid_text(page.extract_text())
+        if not text.strip():
+            _check_contents(page)  # pypdf's text extraction hides a decompression limit as ""
+        return {"page": index, "text": text}
     except MemoryError:
         raise
     except Exception as exc:
         return {"page": index, "text": "", "failed": _describe_failure(exc, None)}
+
+
+def _check_contents(page: Any) -> None:
+    """Raise LimitReachedError when the page's content stream is a decompression bomb, so the
+    page is reported as too large rather than as a scan. Only for pages without text: a
+    scanned page's content stream is a few bytes that place its image."""
+    contents = page.get_contents()
+    if contents is not None:
+        contents.get_data()
 
 
 def _describe_failure(exc: BaseException, path: str | None) -> str:

@@ -6,9 +6,18 @@
   long ingest never blocks the event loop or the searches.
 * Errors are JSON with a person-readable ``detail`` (and ``message`` for 422s); an
   unexpected exception is logged and becomes a 500 JSON, as a last resort.
-* Uploads are bounded while streaming (``UploadGuard``): a request body larger than
-  ``max_upload_mb`` is refused with 413 before it is read, or as soon as it passes the
-  limit, and requests without the API key are refused before their body is read.
+* Every request body is bounded while streaming (``BodyGuard``): uploads by
+  ``max_upload_mb``, every other body (JSON) by ``max_body_kb``; a larger body is refused
+  with 413 before it is read (declared length), or as soon as it passes the limit (chunked),
+  so a 200 MB POST costs no memory; uploads without the API key are refused before their
+  body is read.
+* ``Host`` is checked (``TrustedHostMiddleware``, ``allowed_hosts``: a DNS-rebinding page
+  cannot read the local API) and every answer carries ``X-Content-Type-Options: nosniff``,
+  ``X-Frame-Options: DENY`` and ``Referrer-Policy: no-referrer``.
+* At start-up: upload folders that a killed server left behind are removed, and derived
+  state an interrupted job left incomplete is completed in the background (``/health``
+  says so meanwhile). A library re-embedded under the server answers 503 until the server
+  has switched to the new model (``LibraryUnavailable``).
 """
 from __future__ import annotations
 
@@ -20,14 +29,17 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from praxis.index.library import LibraryUnavailable
 from praxis.service.deps import API_KEY_HEADER, api_key_problem
 from praxis.service.routers import cities, cohorts, coverage, docs, documents, health, practices, recommend, search
+from praxis.service.uploads import sweep_abandoned_uploads
 from praxis.service.routers.common import reject_unknown_query_params
 from praxis.service.settings import Settings, get_settings
 
@@ -60,7 +72,15 @@ async def lifespan(app: FastAPI):
         log.error("cannot open the library in %s: %s", settings.data, error)
         raise
     app.state.writer_lock = threading.Lock()
-    log.info("library %s open: %s", settings.data, app.state.library.store.counts())
+    library = app.state.library
+    swept = sweep_abandoned_uploads(library.store.data_dir)
+    if swept:
+        log.warning("removed %d upload folders left by a stopped server", swept)
+    stale = library.stale_steps()
+    if stale:
+        log.warning("completing derived state left by an interrupted job: %s", ", ".join(stale))
+        library.repair_in_background()
+    log.info("library %s open: %s", settings.data, library.store.counts())
     yield
 
 
@@ -83,8 +103,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(LibraryUnavailable, _unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
-    app.add_middleware(UploadGuard, settings=settings)
+    # Added last = outermost: the host is checked first, headers are set on every answer.
+    app.add_middleware(BodyGuard, settings=settings)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
+    app.add_middleware(SecurityHeaders)
 
     common = {"dependencies": [reject_unknown_query_params]}
     for module in (health, search, recommend, cohorts, coverage, documents, cities, practices):
@@ -160,12 +184,46 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
 
+async def _unavailable(request: Request, exc: LibraryUnavailable) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return JSONResponse({"detail": "internal error: the request could not be completed"}, status_code=500)
 
 
-# -- uploads: authorisation and size, before and while the body streams in ------------------
+# -- every answer: security headers -------------------------------------------------------
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI (no BaseHTTPMiddleware: it buffers and breaks streaming answers)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []),
+                                      *((n, v) for n, v in SECURITY_HEADERS if n not in names)]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+# -- request bodies: authorisation and size, before and while the body streams in ----------
 
 
 class _TooLarge(Exception):
@@ -198,33 +256,50 @@ async def _drain(receive: Receive, cap: int) -> None:
             return
 
 
-class UploadGuard:
-    """401 before reading an upload without the key; 413 as soon as its body passes the limit."""
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class BodyGuard:
+    """Every request body bounded: uploads by max_upload_mb (and 401 before reading one
+    without the key), any other body by max_body_kb; 413 before reading a body whose declared
+    length is over, or as soon as a streamed one passes the limit."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
-        self.limit = int(settings.max_upload_mb * 1024 * 1024)
-        self.drain_cap = min(2 * self.limit + (1 << 20), 256 << 20)
+        self.upload_limit = int(settings.max_upload_mb * 1024 * 1024)
+        self.body_limit = int(settings.max_body_kb * 1024)
+        self.upload_drain_cap = min(2 * self.upload_limit + (1 << 20), 256 << 20)
+        # A refused body is read and dropped chunk by chunk (the client then sees our 413, not
+        # a reset); nothing is kept, so memory does not grow with it (measured in the tests).
+        self.body_drain_cap = 256 << 20
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in UPLOAD_PATHS:
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
             return
+        upload = scope["method"] == "POST" and scope["path"] in UPLOAD_PATHS
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        problem = api_key_problem(self.settings, headers.get(API_KEY_HEADER.lower()))
-        if problem is not None:
-            await _drain(receive, self.drain_cap)
-            await _send_json(send, 401, {"detail": problem}, [(b"www-authenticate", b"ApiKey")])
-            return
-        too_large = {"detail": f"upload too large: the limit is {self.settings.max_upload_mb:g} MB per request"}
+        if upload:
+            drain_cap = self.upload_drain_cap
+            problem = api_key_problem(self.settings, headers.get(API_KEY_HEADER.lower()))
+            if problem is not None:
+                await _drain(receive, drain_cap)
+                await _send_json(send, 401, {"detail": problem}, [(b"www-authenticate", b"ApiKey")])
+                return
+            too_large = {"detail": f"upload too large: the limit is {self.settings.max_upload_mb:g} MB per request"}
+        else:
+            drain_cap = self.body_drain_cap
+            too_large = {"detail": f"request body too large: the limit is {self.settings.max_body_kb:g} KB"}
+        limit = self.upload_limit if upload else self.body_limit
         declared = headers.get("content-length")
         if declared is not None:
             if not declared.strip().isdigit():
                 await _send_json(send, 400, {"detail": "invalid Content-Length header"})
                 return
-            if int(declared) > self.limit:
-                await _drain(receive, self.drain_cap)
+            if int(declared) > limit:
+                if int(declared) <= drain_cap:
+                    await _drain(receive, drain_cap)
                 await _send_json(send, 413, too_large)
                 return
 
@@ -238,7 +313,7 @@ class UploadGuard:
             if message["type"] == "http.request":
                 body_done = not message.get("more_body", False)
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     exceeded = True
                     raise _TooLarge()
             return message
@@ -256,5 +331,5 @@ class UploadGuard:
                 raise
         if exceeded:
             if not body_done:  # once the body is complete, receive() would wait for the disconnect
-                await _drain(receive, self.drain_cap)
+                await _drain(receive, drain_cap)
             await _send_json(send, 413, too_large)

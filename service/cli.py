@@ -43,12 +43,20 @@ class CliError(Exception):
 
 
 def _library(args: argparse.Namespace, create: bool = False):
-    """The library in --data; only `ingest` may create one (a typo must not make an empty library)."""
+    """The library in --data; only `ingest` may create one (a typo must not make an empty library).
+
+    Derived state an interrupted job left incomplete is completed first (an ingest does it
+    at the end of its batch)."""
     from praxis.service.wiring import open_library
 
     if not create:
         _require_library(args)
-    return open_library(args.data, args.embedder)
+    library = open_library(args.data, args.embedder)
+    stale = library.stale_steps()
+    if stale and args.command != "ingest":
+        print(f"praxis: completing the library's derived state ({', '.join(stale)})", file=sys.stderr, flush=True)
+        library.refresh()
+    return library
 
 
 def _require_library(args: argparse.Namespace) -> None:
@@ -66,20 +74,21 @@ def _print_json(value: object) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from praxis.ingest.catalogue import CatalogueError, load_catalogue
-    from praxis.service.ingest_job import items_from_paths, run_ingest
+    from praxis.ingest.catalogue import Catalogue, CatalogueError, read_catalogue
+    from praxis.service.ingest_job import FileOutcome, items_from_paths, run_ingest
 
     if args.ray_address and args.engine != "ray":
         print("praxis ingest: --ray-address needs --engine ray", file=sys.stderr)
         return 2
 
     try:
-        catalogue = load_catalogue(args.manifest) if args.manifest else {}
+        catalogue = read_catalogue(args.manifest) if args.manifest else Catalogue()
     except CatalogueError as error:
         print(f"praxis ingest: {error}", file=sys.stderr)
         return 2
     library = _library(args, create=True)
-    items, missing = items_from_paths(args.paths, catalogue)
+    items, missing = items_from_paths(args.paths, catalogue.entries, catalogue.errors)
+    missing += [FileOutcome("catalogue", "failed", error=problem) for problem in catalogue.unplaced]
     progress = None
     if sys.stderr.isatty() and not args.json:
         from tqdm import tqdm
@@ -264,9 +273,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     full_settings.cache_clear()
     from praxis.service.app import create_app
 
+    settings = get_settings()
+    hosts = list(settings.allowed_hosts)
+    if args.host not in ("0.0.0.0", "::") and args.host not in hosts:
+        hosts.append(args.host)  # the name it was asked to serve on is trusted
+    elif args.host in ("0.0.0.0", "::") and "*" not in hosts:
+        print("praxis serve: only requests for " + ", ".join(hosts) + " are answered; "
+              "set PRAXIS_ALLOWED_HOSTS to the names clients use", file=sys.stderr)
+    settings = settings.model_copy(update={"allowed_hosts": hosts})
     start = time.perf_counter()
     print(f"Praxis: opening {args.data} (model, index, gazetteer) ...", flush=True)
-    server = uvicorn.Server(uvicorn.Config(create_app(), host=args.host, port=args.port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=args.host, port=args.port, log_level="warning"))
 
     def announce() -> None:
         """Say when requests are answered, not before: the library opens in the app's lifespan."""

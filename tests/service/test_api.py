@@ -371,7 +371,12 @@ def test_upload_catalogue_as_json_lines_and_sanitised_names(writer):
     ("{not json", "not valid JSON"),
     (json.dumps({"file": "other.pdf", "title": "x"}), "not one of the uploaded files"),
     (json.dumps({"file": "a.pdf", "year": "last year"}), "year"),
-    (json.dumps([{"file": "a.pdf", "cities": [42]}]), "city"),
+    (json.dumps([{"file": "a.pdf", "cities": [42]}]), "cities.0"),
+    (json.dumps({"file": "a.pdf", "cities": "Ghent"}), "cities: Input should be a valid list"),
+    (json.dumps({"file": "a.pdf", "cities": [{"name": "Ghent", "role": {"x": 1}}]}), "cities.0.role"),
+    (json.dumps({"file": "a.pdf", "cities": [{"name": "Ghent", "role": 5}]}), "cities.0.role"),
+    (json.dumps({"file": "a.pdf", "title": 5}), "title"),
+    ("[" * 100000 + "]" * 100000, "nested too deeply"),
 ])
 def test_upload_rejects_bad_catalogue(writer, catalogue, expected):
     before = counts(writer)

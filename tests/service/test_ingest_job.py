@@ -139,11 +139,23 @@ def test_catalogue_metadata_overrides_inference(tmp_path: Path) -> None:
     assert conn.execute("SELECT year, network FROM documents").fetchone() == (2021, "IncluCities")
 
 
-def test_a_bad_catalogue_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_bad_catalogue_entry_fails_its_file_only(tmp_path: Path) -> None:
+    """Each bad entry is an error in the report (its file's, or the catalogue's when it names
+    no file); the other files are ingested."""
     manifest = tmp_path / "bad.jsonl"
-    manifest.write_text('{"file": "a.pdf"}\n{not json\n', encoding="utf-8")
-    done = praxis("ingest", str(CORPUS / "018-barcelona-en.pdf"), "--manifest", str(manifest), data=tmp_path / "d")
-    assert done.returncode == 2 and "bad.jsonl:2" in done.stderr
+    manifest.write_text(
+        '{"file": "a.pdf"}\n{not json\n'
+        '{"file": "027-lorrach-de.pdf", "cities": [{"name": "Lörrach", "role": {"x": 1}}]}\n'
+        '{"file": "018-barcelona-en.pdf", "title": "Barcelona", "cities": ["Barcelona"]}\n', encoding="utf-8")
+    done = praxis("ingest", str(CORPUS / "018-barcelona-en.pdf"), str(CORPUS / "027-lorrach-de.pdf"),
+                  "--manifest", str(manifest), "--json", data=tmp_path / "d")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [a["source"] for a in report["added"]] == ["018-barcelona-en.pdf"]
+    assert report["added"][0]["title"] == "Barcelona"
+    failed = {f["source"]: f["error"] for f in report["failed"]}
+    assert "bad.jsonl:2" in failed["catalogue"] and "not valid JSON" in failed["catalogue"]
+    assert "cities.0.role" in failed["027-lorrach-de.pdf"]
 
 
 def library_state(data: Path) -> dict[str, tuple[int, int]]:
