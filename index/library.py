@@ -13,6 +13,7 @@ import numpy as np
 
 from praxis.index.dense import DenseIndex
 from praxis.index.embedders import Embedder, make_embedder
+from praxis.index.practices import merge_practices
 from praxis.index.rerank import LanguageCentroids
 from praxis.index.search import Searcher
 from praxis.index.similarity import document_centroids, find_translations
@@ -120,6 +121,7 @@ class Library:
         with self._refresh_lock:
             document_id, removed, added = self.store.write_document(doc, hashes, new_vectors)
             self._follow(removed, added, vectors)
+        merge_practices(self.store, [document_id])  # derived: one initiative in several documents
         return document_id, len(missing)
 
     def _follow(self, removed: list[int], added: list[int], vectors: np.ndarray) -> None:
