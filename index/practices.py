@@ -224,14 +224,15 @@ class _Candidate:
     languages: set[str]
     names: list[str] = field(default_factory=list)  # its name in every source
     aliases: list[str] = field(default_factory=list)  # short names found at ingest ("Start Wien")
+    main_city: int | None = None
 
 
 def merge_practices(store: Store, changed_document_ids: Iterable[int]) -> list[tuple[int, int]]:
     """Merge the practices of the changed documents with records of the same initiative.
 
     Incremental: only practices with a source in `changed_document_ids` are compared, and only
-    with practices that share a city with them (not every pair of the library). Two records are
-    one initiative when (a) one's name is in the other's title and their passages are close, or
+    with practices of the same (first) city (not every pair of the library). Two records are one
+    initiative when (a) one's short name begins the other's and their passages are close, or
     (b) they are the same text in two languages (passage-by-passage alignment). The older
     practice (lower id) absorbs the other. Returns the (kept, merged) pairs.
     """
@@ -248,8 +249,8 @@ def merge_practices(store: Store, changed_document_ids: Iterable[int]) -> list[t
             for other in _neighbours(conn, practice_id):
                 me = _candidate(conn, practice_id)
                 them = _candidate(conn, other)
-                if me is None or them is None or me.documents & them.documents:
-                    continue
+                if me is None or them is None or me.documents & them.documents or me.main_city != them.main_city:
+                    continue  # two sections of one document, or another city's initiative
                 name = _same_initiative(conn, me, them)
                 if name is None:
                     continue
@@ -269,14 +270,14 @@ def _neighbours(conn: sqlite3.Connection, practice_id: int) -> list[int]:
 
 
 def _candidate(conn: sqlite3.Connection, practice_id: int) -> _Candidate | None:
-    row = conn.execute("SELECT id, title, aliases FROM practices WHERE id = ?", (practice_id,)).fetchone()
+    row = conn.execute("SELECT id, title, aliases, geonameid FROM practices WHERE id = ?", (practice_id,)).fetchone()
     if row is None:
         return None
     sources = conn.execute("SELECT document_id, title, language FROM practice_sources WHERE practice_id = ?", (practice_id,)).fetchall()
     cities = {r[0] for r in conn.execute("SELECT geonameid FROM practice_cities WHERE practice_id = ?", (practice_id,))}
     names = list(dict.fromkeys([row[1], *(s[1] for s in sources)]))
     return _Candidate(row[0], row[1], cities, {s[0] for s in sources}, {s[2] for s in sources if s[2]}, names,
-                      _json_list(row[2]))
+                      _json_list(row[2]), row[3])
 
 
 def _same_initiative(conn: sqlite3.Connection, a: _Candidate, b: _Candidate) -> str | None:
@@ -302,13 +303,14 @@ def _key(text: str) -> str:
 
 
 def _shared_name(a: _Candidate, b: _Candidate) -> str | None:
-    """A short name of one (see ingest/practices.py: initiative_names) that appears in a title
-    of the other, spaces and accents aside ("Start Wien" in "StartWien Hub after its pilot year")."""
+    """A short name of one (see ingest/practices.py: initiative_names) that begins a short name of
+    the other, spaces and accents aside ("Start Wien" and "StartWien Hub after its pilot year").
+    Beginning, not anywhere: "IncluCities" names a project, not each sheet that mentions it."""
     for x, y in ((a, b), (b, a)):
-        titles = [_key(t) for t in y.names]
+        others = [_key(t) for t in y.aliases]
         for alias in x.aliases:
             key = _key(alias)
-            if len(key) >= NAME_KEY_MIN_CHARS and any(key in t for t in titles):
+            if len(key) >= NAME_KEY_MIN_CHARS and any(t.startswith(key) for t in others):
                 return alias
     return None
 

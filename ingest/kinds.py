@@ -23,8 +23,8 @@ How (generic cues, no sample names):
    * **report**: a long document (5 pages or more); otherwise **article**.
 3. A catalogued kind that claims a city's initiative (practice, news, mentoring, strategy)
    is overridden by *network_overview* only when the text's network evidence is strong:
-   it speaks of a network *of cities* (member cities, partner cities, réseau de villes...)
-   at least twice, names many cities, and no city dominates. A city's own network of
+   it names many cities, no city dominates, and it speaks of a network *of cities* (member
+   cities, partner cities, réseau de villes...) twice, or once while listing 6 cities or more. A city's own network of
    associations ("Barcelona's anti-rumour network") stays that city's practice.
 """
 from __future__ import annotations
@@ -115,7 +115,9 @@ def classify_kind(doc: Document, pages: Sequence[str], catalogue_kind: str | Non
     if catalogue_kind and _slug(catalogue_kind) not in CATALOGUE_KINDS:
         given = _slug(catalogue_kind)  # a kind we do not know: keep the catalogue's word
     if given is not None:
-        strong = city_network >= CITY_NETWORK_CUES and not dominant and cities >= MANY_CITIES
+        listing = cities >= LIST_OF_CITIES and _dominant_share(doc) < LIST_TOP_SHARE
+        strong = not dominant and cities >= MANY_CITIES and (
+            city_network >= CITY_NETWORK_CUES or (listing and city_network >= 1))
         return NETWORK_OVERVIEW if given in _OVERRIDABLE and strong else given
     if len(_TIME_OF_DAY.findall(text)) >= EVENT_TIMES_MIN and _count(folded, _EVENT_STEMS) >= 2:
         return EVENT

@@ -9,6 +9,8 @@
   heading (from the PDF's layout, or a capitalised line) that names its city or an initiative,
   or an initiative the text names ("the Centre of Refugee Empowerment (CoRE)", a quoted
   name). Passages that list many cities, or that describe a network, describe no practice.
+  A short document (1-2 pages, at most 4 cities, not a report or slides) in which no run has
+  a name of its own is one practice, named by its title and run by its leading city (a news item on a shared project).
 
 Each practice also gets its description (the sentences that describe it best, verbatim),
 target groups, period and organisation where the text states them. Names are never the
@@ -31,6 +33,10 @@ MAX_CITIES_IN_PRACTICE_PASSAGE = 3
 # A passage with this many network/project cues describes the network, not a city's practice.
 NETWORK_PASSAGE_CUES = 3
 MAX_RUNNING_CITIES = 5
+# A document this short that names no section's initiative is one practice (a news item, a sheet).
+SHORT_DOCUMENT_PAGES = 2
+# ...when it names at most this many cities: more, and it describes a programme of many cities.
+MAX_SHARED_CITIES = 4
 DESCRIPTION_SENTENCES = 2
 DESCRIPTION_MAX_WORDS = 90
 SENTENCE_MIN_WORDS, SENTENCE_MAX_WORDS = 7, 60
@@ -119,7 +125,14 @@ def extract_practices(doc: Document, headings: Sequence[Sequence[str]] | None = 
     if main is not None and not (doc.kind in (REPORT, PRESENTATION) and len(doc.passages) > 3):
         indexes = list(range(len(doc.passages)))
         return [_practice(doc, main.city, doc.title, indexes, main.source, _running_cities(doc, main.city))]
-    return _practices_by_section(doc, _heading_positions(doc, headings or []))
+    sections = _practices_by_section(doc, _heading_positions(doc, headings or []))
+    few_cities = len({c.city.geonameid for c in doc.cities}) <= MAX_SHARED_CITIES
+    if not sections and doc.pages <= SHORT_DOCUMENT_PAGES and few_cities and doc.kind not in (REPORT, PRESENTATION):
+        # A short write-up about one initiative that several cities share (or in which a few
+        # cities take part) is one practice, named by its title, run by its leading city.
+        top = _top_city(doc)
+        return [_practice(doc, top.city, doc.title, list(range(len(doc.passages))), top.source, _running_cities(doc, top.city))]
+    return sections
 
 
 def _single_focus(doc: Document) -> CityRole | None:
