@@ -171,32 +171,4 @@ def mentoring_partners(store: Store, document_ids: Sequence[int], geonameid: int
     return found
 
 
-# -- practices (summaries shown beside documents and cities) ------------------------------------
-
-_PRACTICE_SELECT = (
-    "SELECT pr.id, pr.title, pr.document_id, c.name AS city, coalesce(pr.country, c.country) AS country, "
-    "pr.language, pr.topics, pr.page_start, pr.page_end, pr.origin "
-    "FROM practices pr LEFT JOIN cities c ON c.geonameid = pr.geonameid "
-)
-
-
-def practices_of_document(store: Store, document_id: int) -> list[Row]:
-    return store.conn.execute(_PRACTICE_SELECT + "WHERE pr.document_id = ? ORDER BY pr.page_start, pr.id", (document_id,)).fetchall()
-
-
-def practices_of_city(store: Store, geonameid: int) -> list[Row]:
-    return store.conn.execute(
-        _PRACTICE_SELECT + "WHERE pr.geonameid = ? ORDER BY pr.document_id, pr.page_start, pr.id", (geonameid,)
-    ).fetchall()
-
-
-def practice_by_id(store: Store, practice_id: int) -> Row | None:
-    return store.conn.execute(_PRACTICE_SELECT + "WHERE pr.id = ?", (practice_id,)).fetchone()
-
-
-def passages_of_practice(store: Store, practice_id: int) -> list[Row]:
-    return store.conn.execute(
-        "SELECT p.id, p.ordinal, p.page_start, p.page_end, p.language, p.text FROM practice_passages pp "
-        "JOIN passages p ON p.id = pp.passage_id WHERE pp.practice_id = ? ORDER BY p.ordinal",
-        (practice_id,),
-    ).fetchall()
+# Practices: every query is in index/practices.py (records, sources, passages, similar practices).

@@ -53,6 +53,7 @@ import numpy as np
 from praxis.index.embedders import Embedder, make_embedder
 from praxis.index.keywords import KeywordIndex, make_keyword_index
 from praxis.index.pause import pause_point
+from praxis.index.practices import merge_practices
 from praxis.index.rerank import LanguageCentroids
 from praxis.index.search import Searcher
 from praxis.index.similarity import document_centroids, find_translations_of
@@ -394,6 +395,7 @@ class Library:
                 document_id, removed, added = self.store.write_document(doc, hashes, new_vectors)
                 pause_point("document-committed")
                 self._follow(removed, added, vectors)
+            merge_practices(self.store, [document_id])  # derived: one initiative in several documents
         if self._batch_depth == 0:
             self.refresh()
         return document_id, len(missing)

@@ -87,20 +87,49 @@ CREATE TABLE IF NOT EXISTS passage_topics (
 CREATE INDEX IF NOT EXISTS passage_topics_topic ON passage_topics(topic);
 CREATE INDEX IF NOT EXISTS document_topics_topic ON document_topics(topic);
 
+-- A practice: one named initiative a city (or several) runs. Several documents, in several
+-- languages, may describe it: each is a row of practice_sources (index/practices.py merges
+-- the records of one initiative after every write). `document_id` is its first source.
 CREATE TABLE IF NOT EXISTS practices (
-    id          INTEGER PRIMARY KEY,
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    title       TEXT NOT NULL,
-    geonameid   INTEGER REFERENCES cities(geonameid),
-    country     TEXT,
-    language    TEXT,
-    topics      TEXT NOT NULL,          -- JSON list of topic slugs
-    page_start  INTEGER NOT NULL,
-    page_end    INTEGER NOT NULL,
-    origin      TEXT NOT NULL           -- 'catalogue' or 'inferred'
+    id            INTEGER PRIMARY KEY,
+    document_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    title         TEXT NOT NULL,          -- the initiative's name
+    geonameid     INTEGER REFERENCES cities(geonameid),   -- the (first) city that runs it
+    country       TEXT,
+    language      TEXT,                   -- of its first source
+    topics        TEXT NOT NULL,          -- JSON list of topic slugs
+    page_start    INTEGER NOT NULL,       -- in its first source
+    page_end      INTEGER NOT NULL,
+    origin        TEXT NOT NULL,          -- 'catalogue' or 'inferred'
+    organisation  TEXT,
+    description   TEXT,                   -- 1-3 sentences quoted from its first source
+    target_groups TEXT NOT NULL DEFAULT '[]',  -- JSON list
+    period        TEXT,
+    aliases       TEXT NOT NULL DEFAULT '[]'   -- JSON: short names ("Start Wien") used to merge sources
 );
 CREATE INDEX IF NOT EXISTS practices_document ON practices(document_id);
 CREATE INDEX IF NOT EXISTS practices_city ON practices(geonameid);
+
+-- Where a practice is described: one row per document (and page span) that describes it.
+CREATE TABLE IF NOT EXISTS practice_sources (
+    practice_id INTEGER NOT NULL REFERENCES practices(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    title       TEXT NOT NULL,            -- the practice's name in this source
+    language    TEXT,
+    page_start  INTEGER NOT NULL,
+    page_end    INTEGER NOT NULL,
+    PRIMARY KEY (practice_id, document_id, page_start)
+);
+CREATE INDEX IF NOT EXISTS practice_sources_document ON practice_sources(document_id);
+
+-- Every city that runs a practice (the first is practices.geonameid).
+CREATE TABLE IF NOT EXISTS practice_cities (
+    practice_id INTEGER NOT NULL REFERENCES practices(id) ON DELETE CASCADE,
+    geonameid   INTEGER NOT NULL REFERENCES cities(geonameid),
+    ordinal     INTEGER NOT NULL,
+    PRIMARY KEY (practice_id, geonameid)
+);
+CREATE INDEX IF NOT EXISTS practice_cities_city ON practice_cities(geonameid);
 
 CREATE TABLE IF NOT EXISTS practice_passages (
     practice_id INTEGER NOT NULL REFERENCES practices(id) ON DELETE CASCADE,

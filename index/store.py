@@ -11,7 +11,6 @@ document's own transaction. Which lock protects what is documented in `index/lib
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from praxis.index import practices as practice_table
 from praxis.index.embedders.base import EmbedderMismatch
 from praxis.ingest.models import City, Document
 
@@ -59,6 +59,7 @@ class Store:
         with self._connect() as conn:
             conn.executescript(SCHEMA)
             self._add_missing_columns(conn)
+        practice_table.migrate(self.conn)
 
     @staticmethod
     def _add_missing_columns(conn: sqlite3.Connection) -> None:
@@ -334,7 +335,8 @@ class Store:
     def _delete_rows(self, conn: sqlite3.Connection, document_id: int) -> list[int]:
         ids = [r[0] for r in conn.execute("SELECT id FROM passages WHERE document_id = ?", (document_id,))]
         conn.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
-        for table in ("practices", "passages", "document_cities", "document_topics"):
+        practice_table.detach_document(conn, document_id)  # a practice other documents describe stays
+        for table in ("passages", "document_cities", "document_topics"):
             conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
         conn.execute("DELETE FROM translations WHERE document_a = ? OR document_b = ?", (document_id, document_id))
         return ids
@@ -418,19 +420,4 @@ class Store:
         )
 
     def _insert_practices(self, conn: sqlite3.Connection, document_id: int, doc: Document, passage_ids: list[int]) -> None:
-        for practice in doc.practices:
-            if practice.city is not None:
-                self._upsert_city(conn, practice.city)
-            cursor = conn.execute(
-                "INSERT INTO practices(document_id, title, geonameid, country, language, topics, page_start, page_end, origin) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    document_id, practice.title, practice.city.geonameid if practice.city else None,
-                    practice.city.country if practice.city else None, practice.language,
-                    json.dumps(practice.topics), practice.page_start, practice.page_end, practice.source,
-                ),
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO practice_passages VALUES (?, ?)",
-                [(cursor.lastrowid, passage_ids[i]) for i in practice.passage_indexes if i < len(passage_ids)],
-            )
+        practice_table.insert_document_practices(conn, document_id, doc, passage_ids)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from praxis.ingest.cities import Gazetteer, PlaceContext, name_key
+from praxis.ingest.kinds import classify_kind
 from praxis.ingest.language import detect_language, document_language
 from praxis.ingest.models import CatalogueEntry, City, CityRole, Document, Passage
 from praxis.ingest.pdf_reader import PdfText
@@ -36,7 +37,7 @@ def build_document(path: Path, sha256: str, pdf: PdfText, entry: CatalogueEntry 
     language = document_language([(p.text, p.language) for p in passages])
     doc = Document(
         source=path.name, path=str(path), sha256=sha256, pages=len(pdf.pages),
-        title=_title(pages, pdf.title, path), language=language,
+        title=_title(pages, pdf.title, path, pdf.headings), language=language,
         status="indexed" if passages else "no_text", passages=passages,
     )
     doc.cities = _document_cities(passages, mentions)
@@ -44,14 +45,19 @@ def build_document(path: Path, sha256: str, pdf: PdfText, entry: CatalogueEntry 
     if entry is not None:
         apply_catalogue(doc, entry, gazetteer)
     _merge_namesakes(doc, gazetteer)
-    doc.practices = extract_practices(doc)
+    doc.kind = classify_kind(doc, pages, entry.kind if entry is not None else None)
+    doc.practices = extract_practices(doc, pdf.headings)
     return doc
 
 
-def _title(pages: list[str], metadata_title: str | None, path: Path) -> str:
-    """The PDF's own title when sensible, else its first substantial line, else the file name."""
+def _title(pages: list[str], metadata_title: str | None, path: Path, headings: list[list[str]] | None = None) -> str:
+    """The PDF's own title when sensible, else the first heading its layout sets apart (larger or
+    bold), else its first substantial line, else the file name."""
     if metadata_title and len(metadata_title.split()) >= 2 and not metadata_title.lower().endswith((".doc", ".docx", ".pdf")):
         return metadata_title.strip()
+    first_page_headings = next((h for h in (headings or []) if h), [])
+    if first_page_headings and len(first_page_headings[0].split()) >= 2:
+        return first_page_headings[0]
     for page in pages:
         for paragraph in page.splitlines():
             words = re.sub(r"^\d+\s+", "", paragraph.strip()).split()  # a page number glued to the first line

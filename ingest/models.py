@@ -45,16 +45,26 @@ class CityRole:
 
 @dataclass
 class Practice:
-    """A named initiative run by a city, described by some passages of a document."""
+    """A named initiative run by a city (or several), as one document describes it.
 
-    title: str
-    city: City | None
+    The index merges the records of one initiative found in several documents or languages
+    into one practice with several sources (index/practices.py).
+    """
+
+    title: str  # the initiative's name: the sheet's title, a section heading or a name the text gives
+    city: City | None  # the city that runs it (the first of `cities`)
     topics: list[str]
     language: str | None
     page_start: int
     page_end: int
     passage_indexes: list[int]  # positions in Document.passages
     source: str = "inferred"  # "catalogue" or "inferred"
+    cities: list[City] = field(default_factory=list)  # every city that runs it, `city` first
+    organisation: str | None = None  # who runs it, where the text says
+    description: str | None = None  # 1-3 sentences quoted verbatim from the source
+    target_groups: list[str] = field(default_factory=list)  # slugs: "refugees", "women", ...
+    period: str | None = None  # "2016-2019", "since 2008", where the text says
+    names: list[str] = field(default_factory=list)  # short names ("Start Wien"), to find it in other documents
 
 
 @dataclass
@@ -93,5 +103,5 @@ class Document:
     network: str | None = None
     year: int | None = None
     country: str | None = None
-    kind: str | None = None
+    kind: str | None = None  # see ingest/kinds.py: practice_sheet, report, network_overview...
     source_url: str | None = None

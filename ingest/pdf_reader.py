@@ -55,6 +55,9 @@ class PdfText:
     pages: list[str]
     title: str | None = None  # from the PDF's metadata, when present and sensible
     warnings: list[str] = field(default_factory=list)
+    # Per page, the lines set larger or bolder than the page's body text, in reading order
+    # (consecutive lines of one style joined): titles and section headings.
+    headings: list[list[str]] = field(default_factory=list)
 
 
 def read_pdf(
@@ -84,7 +87,8 @@ def read_pdf(
     reply = _POOL.run(request, wait_s=float(timeout_s) + _WORKER_GRACE_S)
     if "error" in reply:
         raise PdfError(reply["error"])
-    return PdfText(pages=reply["pages"], title=reply["title"], warnings=reply["warnings"])
+    return PdfText(pages=reply["pages"], title=reply["title"], warnings=reply["warnings"],
+                   headings=reply.get("headings") or [[] for _ in reply["pages"]])
 
 
 # --- checks made in the caller: cheap, and they give the clearest messages ---------------
@@ -367,10 +371,12 @@ def _assemble(messages: list[dict[str, Any]], abnormal: str | None) -> dict[str,
     if header is None:
         return {"error": abnormal or "the PDF reader gave no answer"}
     pages = [""] * header["n"]
+    headings: list[list[str]] = [[] for _ in pages]
     done = [m for m in messages if "page" in m]
     failed = [m for m in done if "failed" in m]
     for message in done:
         pages[message["page"]] = message["text"]
+        headings[message["page"]] = message.get("headings", [])
     if done and len(failed) == len(done):
         return {"error": failed[0]["failed"]}  # not one page could be read: say why
     warnings: list[str] = []
@@ -383,7 +389,7 @@ def _assemble(messages: list[dict[str, Any]], abnormal: str | None) -> dict[str,
         warnings.append("no text layer on any page (scanned images?)")
     for message in messages:
         warnings.extend(message.get("warnings", []))
-    return {"pages": pages, "title": header.get("title"), "warnings": warnings}
+    return {"pages": pages, "title": header.get("title"), "warnings": warnings, "headings": headings}
 
 
 def _page_warnings(failed: list[dict[str, Any]]) -> list[str]:
@@ -532,10 +538,11 @@ def _extract_page(reader: Any, index: int) -> dict[str, Any]:
         page = reader.pages[index]
         if "/Contents" not in page:
             return {"page": index, "text": ""}  # blank page: skip the text machinery
-        text = _valid_text(page.extract_text())
+        runs: list[tuple[float, bool, str]] = []
+        text = _valid_text(page.extract_text(visitor_text=lambda *args: _collect_run(runs, *args)))
         if not text.strip():
             _check_contents(page)  # pypdf's text extraction hides a decompression limit as ""
-        return {"page": index, "text": text}
+        return {"page": index, "text": text, "headings": _headings(runs)}
     except MemoryError:
         raise
     except Exception as exc:
@@ -549,6 +556,50 @@ def _check_contents(page: Any) -> None:
     contents = page.get_contents()
     if contents is not None:
         contents.get_data()
+
+
+# A line is a heading when its font is this much larger than the body text's (titles in the
+# sample library are 16 pt over 11 pt body text), or bold while the body is not.
+HEADING_SIZE_RATIO = 1.15
+MAX_HEADING_WORDS = 25
+
+
+def _collect_run(runs: list[tuple[float, bool, str]], text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+    """pypdf's text visitor: keep each run of text with its effective size and weight."""
+    if not text or not text.strip():
+        return
+    try:
+        scale = abs(float(tm[3]) or float(tm[0]) or 1.0) * abs(float(cm[3]) or float(cm[0]) or 1.0)
+        name = str(font.get("/BaseFont", "")) if font else ""
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return
+    bold = any(mark in name.lower() for mark in ("bold", "black", "heavy", "semibold"))
+    runs.append((round(float(size or 0) * scale, 1), bold, text))
+
+
+def _headings(runs: list[tuple[float, bool, str]]) -> list[str]:
+    """Lines set larger or bolder than the page's body text, consecutive lines of one style joined."""
+    if not runs:
+        return []
+    weight: dict[tuple[float, bool], int] = {}
+    for size, bold, text in runs:
+        weight[(size, bold)] = weight.get((size, bold), 0) + len(text)
+    body_size, body_bold = max(weight, key=lambda k: (weight[k], -k[0]))
+    headings: list[str] = []
+    previous: tuple[float, bool] | None = None
+    for size, bold, text in runs:
+        style = (size, bold)
+        is_heading = size >= body_size * HEADING_SIZE_RATIO or (bold and not body_bold and size >= body_size)
+        if not is_heading:
+            previous = None
+            continue
+        line = " ".join(text.split())
+        if previous == style and headings and len(headings[-1].split()) + len(line.split()) <= MAX_HEADING_WORDS:
+            headings[-1] = f"{headings[-1]} {line}".strip()
+        elif line:
+            headings.append(line)
+        previous = style
+    return [h for h in headings if 0 < len(h.split()) <= MAX_HEADING_WORDS]
 
 
 def _describe_failure(exc: BaseException, path: str | None) -> str:

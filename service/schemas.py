@@ -142,17 +142,28 @@ class DocumentCity(BaseModel):
     mentions: int
 
 
+class PracticeCity(BaseModel):
+    name: str
+    country: str
+    geonameid: int
+
+
 class PracticeSummary(BaseModel):
     id: int
-    title: str
-    document_id: int
-    city: str | None
+    title: str = Field(description="the initiative's name (as `name`)")
+    name: str
+    document_id: int = Field(description="its first source")
+    city: str | None = Field(description="the (first) city that runs it")
+    cities: list[PracticeCity]
     country: str | None
-    language: str | None
+    language: str | None = Field(description="language of its first source")
+    languages: list[str] = Field(description="languages of all its sources")
     topics: list[str]
     page_start: int
     page_end: int
     origin: str
+    kind: str | None = Field(description="kind of its first source's document (practice_sheet, report, ...)")
+    source_count: int = Field(description="how many documents describe it")
 
 
 class DocumentDetail(DocumentSummary):
@@ -278,6 +289,7 @@ class CityDetail(BaseModel):
 
 class PracticePassage(BaseModel):
     id: int
+    document_id: int
     ordinal: int
     page_start: int
     page_end: int
@@ -293,9 +305,37 @@ class PracticeDocument(BaseModel):
     file_url: str
 
 
+class PracticeSource(BaseModel):
+    """One document that describes the practice, citable by page."""
+
+    document_id: int
+    source: str
+    title: str = Field(description="the document's title")
+    name: str = Field(description="the practice's name in this document")
+    language: str | None
+    kind: str | None
+    page_start: int
+    page_end: int
+    file_url: str
+
+
+class SimilarPractice(BaseModel):
+    id: int
+    name: str
+    cities: list[PracticeCity]
+    languages: list[str]
+    score: float = Field(description="cosine of the practices' mean passage embeddings")
+
+
 class PracticeDetail(PracticeSummary):
-    document: PracticeDocument
+    organisation: str | None
+    description: str | None = Field(description="1-3 sentences quoted verbatim from its first source")
+    target_groups: list[str]
+    period: str | None
+    document: PracticeDocument = Field(description="its first source (see `sources` for all)")
+    sources: list[PracticeSource] = Field(description="every document that describes it, with pages")
     passages: list[PracticePassage]
+    similar: list[SimilarPractice] = Field(description="similar practices of other cities, any language")
 
 
 # -- facets -------------------------------------------------------------------------------------------

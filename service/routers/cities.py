@@ -10,6 +10,7 @@ from praxis.service.deps import LibraryDep
 from praxis.service.routers.common import responses
 from praxis.index import catalog
 from praxis.index.cities import documented_city_ids, library_cities_named, suggest_cities
+from praxis.index import practices as practice_index
 from praxis.service.routers.rows import practice_summaries
 from praxis.service.schemas import CityDetail, CityDocument, CityList, CitySummary, MentoringRole, Partner
 
@@ -85,5 +86,5 @@ def get_city(
     return CityDetail(
         geonameid=gid, name=city["name"], country=city["country"], population=city["population"] or None,
         latitude=city["latitude"], longitude=city["longitude"], documents=documents,
-        practices=practice_summaries(catalog.practices_of_city(library.store, gid)), mentoring=mentoring,
+        practices=practice_summaries(practice_index.practices_of_city(library.store, gid)), mentoring=mentoring,
     )

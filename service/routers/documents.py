@@ -17,6 +17,7 @@ from praxis.ingest.models import CatalogueEntry
 from praxis.service.deps import ApiKeyDep, LibraryDep, SettingsDep, WriterLockDep
 from praxis.service.routers.common import SQL_INT_MAX, invalid, responses
 from praxis.index import catalog
+from praxis.index import practices as practice_index
 from praxis.service.routers.rows import document_summary, practice_summaries, translation_refs
 from praxis.service.uploads import upload_folder
 from praxis.service.schemas import (
@@ -65,7 +66,7 @@ def get_document(document_id: DocumentId, library: LibraryDep) -> DocumentDetail
         passages=catalog.passage_count(store, document_id),
         translations=translation_refs(catalog.translations_of_documents(store, [document_id])[document_id]),
         cities=cities, topics=catalog.topics_of_documents(store, [document_id])[document_id],
-        practices=practice_summaries(catalog.practices_of_document(store, document_id)),
+        practices=practice_summaries(practice_index.practices_of_document(store, document_id)),
     )
 
 

@@ -1,10 +1,10 @@
 """Rows from `index.catalog` -> response models, shared by the routers (documents, cities, practices)."""
 from __future__ import annotations
 
-import json
 import sqlite3
 
-from praxis.service.schemas import DocumentSummary, PracticeSummary, TranslationRef
+from praxis.index.practices import CityRef, PracticeRecord
+from praxis.service.schemas import DocumentSummary, PracticeCity, PracticeSummary, TranslationRef
 
 def file_url(document_id: int) -> str:
     return f"/documents/{document_id}/file"
@@ -18,24 +18,22 @@ def document_summary(row: sqlite3.Row) -> DocumentSummary:
     )
 
 
-def _topics(raw: str | None) -> list[str]:
-    try:
-        value = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [str(t) for t in value] if isinstance(value, list) else []
+def practice_cities(cities: list[CityRef]) -> list[PracticeCity]:
+    return [PracticeCity(name=c.name, country=c.country, geonameid=c.geonameid) for c in cities]
 
 
-def practice_summary(row: sqlite3.Row) -> PracticeSummary:
+def practice_summary(record: PracticeRecord) -> PracticeSummary:
     return PracticeSummary(
-        id=row["id"], title=row["title"], document_id=row["document_id"], city=row["city"], country=row["country"],
-        language=row["language"], topics=_topics(row["topics"]), page_start=row["page_start"],
-        page_end=row["page_end"], origin=row["origin"],
+        id=record.id, title=record.name, name=record.name, document_id=record.document_id,
+        city=record.city.name if record.city else None, cities=practice_cities(record.cities),
+        country=record.country or (record.city.country if record.city else None), language=record.language,
+        languages=record.languages, topics=record.topics, page_start=record.page_start, page_end=record.page_end,
+        origin=record.origin, kind=record.kind, source_count=record.source_count,
     )
 
 
-def practice_summaries(rows: list[sqlite3.Row]) -> list[PracticeSummary]:
-    return [practice_summary(r) for r in rows]
+def practice_summaries(records: list[PracticeRecord]) -> list[PracticeSummary]:
+    return [practice_summary(r) for r in records]
 
 
 def translation_refs(rows: list[sqlite3.Row]) -> list[TranslationRef]:

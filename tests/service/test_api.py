@@ -251,9 +251,32 @@ def test_practice_detail(http):
                  for p in http.get(f"/documents/{d['id']}").json()["practices"]]
     assert practices, "the small library should hold some practices"
     practice = http.get(f"/practices/{practices[0]['id']}").json()
-    assert practice["title"] == practices[0]["title"]
+    assert practice["title"] == practices[0]["title"] == practice["name"]
     assert practice["passages"] and practice["document"]["file_url"].endswith("/file")
     assert http.get("/practices/999999").status_code == 404
+    assert http.get("/practices/abc").status_code == 422
+
+
+def test_practice_record_has_sources_cities_and_similar_practices(http):
+    documents = {d["source"]: d["id"] for d in http.get("/documents", params={"limit": 500}).json()["items"]}
+    vienna = http.get(f"/documents/{documents['002-vienna-en.pdf']}").json()["practices"]
+    assert len(vienna) == 1
+    practice = http.get(f"/practices/{vienna[0]['id']}").json()
+    assert practice["cities"][0]["name"] == "Vienna" and practice["cities"][0]["geonameid"] > 0
+    assert practice["country"] == "AT" and practice["kind"] == "practice_sheet"
+    assert practice["description"] and practice["description"].split(" … ")[0] in " ".join(
+        " ".join(p["text"].split()) for p in practice["passages"])
+    assert practice["period"] == "since 2008"
+    source = practice["sources"][0]
+    assert source["source"] == "002-vienna-en.pdf" and source["language"] == "en"
+    assert source["page_start"] == 1 and source["file_url"] == f"/documents/{documents['002-vienna-en.pdf']}/file"
+    assert practice["similar"], "other cities' practices are similar to some degree"
+    for similar in practice["similar"]:
+        assert "Vienna" not in [c["name"] for c in similar["cities"]]
+        assert similar["languages"] and -1 <= similar["score"] <= 1
+    # network overviews are no city's practice: the CLIP info sheet gives none (and none for Stuttgart)
+    clip = http.get(f"/documents/{documents['clip-info-sheet-en.pdf']}").json()
+    assert clip["kind"] == "network_overview" and clip["practices"] == []
 
 
 def test_facets(http):
