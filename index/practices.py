@@ -147,10 +147,10 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 def _upsert_city(conn: sqlite3.Connection, city: City) -> None:
-    conn.execute(
-        "INSERT OR REPLACE INTO cities VALUES (?, ?, ?, ?, ?, ?)",
-        (city.geonameid, city.name, city.country, city.population, city.latitude, city.longitude),
-    )
+    """One way to store a city (the catalogue's spelling kept): the store's."""
+    from praxis.index.store import Store  # the store imports this module for its write path
+
+    Store._upsert_city(conn, city)
 
 
 def insert_document_practices(

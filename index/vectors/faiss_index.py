@@ -48,6 +48,10 @@ class FaissVectors(VectorIndex):
     def update(self, removed: list[int], added: list[int], vectors: np.ndarray, generation: int) -> None:
         self.dense.update(removed, added, vectors, generation)
 
+    def is_saved(self, store: Store) -> bool:
+        """Whether the cache file on disk holds exactly this index (its generation and checksum)."""
+        return self.dense.is_saved(store)
+
     def persist(self) -> None:
         if not self.dense.is_saved(self.store):  # the cache file already holds this generation
             self.dense.save(self.store)
