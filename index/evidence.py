@@ -49,6 +49,8 @@ class CityRow:
     name: str
     country: str
     population: int | None
+    latitude: float | None = None  # WGS84 degrees, for the map
+    longitude: float | None = None
 
 
 @dataclass
@@ -109,9 +111,13 @@ def practice_rows(store: Store, practice_ids: Iterable[int]) -> dict[int, Practi
 
 def city_rows(store: Store, geonameids: Iterable[int]) -> dict[int, CityRow]:
     rows = store.select_in(
-        "SELECT geonameid, name, country, population FROM cities WHERE geonameid IN ({ids})", sorted(set(geonameids))
+        "SELECT geonameid, name, country, population, latitude, longitude FROM cities WHERE geonameid IN ({ids})",
+        sorted(set(geonameids)),
     )
-    return {r["geonameid"]: CityRow(r["geonameid"], r["name"], r["country"], r["population"] or None) for r in rows}
+    return {
+        r["geonameid"]: CityRow(r["geonameid"], r["name"], r["country"], r["population"] or None, r["latitude"], r["longitude"])
+        for r in rows
+    }
 
 
 def mentoring_experience(store: Store, geonameids: Iterable[int]) -> dict[int, list[str]]:
@@ -138,20 +144,20 @@ def translation_groups(store: Store) -> dict[int, set[int]]:
 def documented_cities(store: Store) -> list[CityRow]:
     """Cities the library documents: named by a document (catalogue or text) or running a practice."""
     rows = store.conn.execute(
-        "SELECT c.geonameid, c.name, c.country, c.population FROM cities c WHERE c.geonameid IN "
+        "SELECT c.geonameid, c.name, c.country, c.population, c.latitude, c.longitude FROM cities c WHERE c.geonameid IN "
         "(SELECT geonameid FROM document_cities UNION SELECT geonameid FROM practices WHERE geonameid IS NOT NULL) "
         "ORDER BY c.geonameid"
     )
-    return [CityRow(r[0], r[1], r[2], r[3] or None) for r in rows]
+    return [CityRow(r[0], r[1], r[2], r[3] or None, r[4], r[5]) for r in rows]
 
 
 def cities_named(store: Store, name: str) -> list[CityRow]:
     """Cities of the library whose stored name is `name` (case-insensitive), largest first."""
     rows = store.conn.execute(
-        "SELECT geonameid, name, country, population FROM cities WHERE name = ? COLLATE NOCASE "
+        "SELECT geonameid, name, country, population, latitude, longitude FROM cities WHERE name = ? COLLATE NOCASE "
         "ORDER BY population DESC, geonameid", (name,)
     )
-    return [CityRow(r[0], r[1], r[2], r[3] or None) for r in rows]
+    return [CityRow(r[0], r[1], r[2], r[3] or None, r[4], r[5]) for r in rows]
 
 
 def known_terms(store: Store, words: Iterable[str]) -> set[str]:

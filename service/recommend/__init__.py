@@ -125,7 +125,7 @@ def mentor_card(analysis: Analysis, scored: ScoredMentor) -> MentorCard:
     score = round(scored.score, 4)
     return MentorCard(
         city=city.name, geonameid=city.geonameid, country=city.country, population=city.population,
-        score=score, strength=strength(score), needs_covered=len(answered), need_indexes=answered,
+        latitude=city.latitude, longitude=city.longitude, score=score, strength=strength(score), needs_covered=len(answered), need_indexes=answered,
         needs_answered=[texts[i] for i in answered], mentoring_experience=scored.experience[:5], reason=reason,
         evidence=[
             _evidence(analysis, i, scored.evidence[i].answer, scored.evidence[i].answer_factor, city.geonameid)

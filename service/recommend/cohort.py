@@ -69,6 +69,8 @@ class Pair(BaseModel):
     mentor: str
     mentor_geonameid: int
     mentor_country: str
+    mentor_latitude: float | None = None  # WGS84 degrees, for the map
+    mentor_longitude: float | None = None
     score: float
     strength: Strength
     needs_answered: list[str]
@@ -217,7 +219,8 @@ def match_cohort(library: Library, request: CohortRequest) -> CohortAnswer:
         answered_by_library = {s.index for s in statuses if s.status == "answered"}
         pairs.append(Pair(
             mentee=name, mentee_geonameid=analysis.mentee.geonameid, mentor=card.city, mentor_geonameid=gid,
-            mentor_country=card.country, score=card.score, strength=card.strength, needs_answered=card.needs_answered,
+            mentor_country=card.country, mentor_latitude=card.latitude, mentor_longitude=card.longitude,
+            score=card.score, strength=card.strength, needs_answered=card.needs_answered,
             needs_open=[analysis.texts[k] for k in sorted(answered_by_library - set(card.need_indexes))],
             evidence=card.evidence, reason=card.reason, runner_up=_runner_up(scores[i], allowed[i], j, mentor_ids,
                                                                               candidates),

@@ -17,7 +17,7 @@ MAX_ALTERNATIVES = 8
 def _choice(city: City, documented: set[int]) -> CityChoice:
     return CityChoice(
         geonameid=city.geonameid, name=city.name, country=city.country, population=city.population or None,
-        documented=city.geonameid in documented,
+        documented=city.geonameid in documented, latitude=city.latitude, longitude=city.longitude,
     )
 
 
@@ -38,6 +38,8 @@ def resolve_mentee(library: Library, profile: MenteeProfile) -> MenteeContext:
     context.country = country or chosen.country
     context.population = profile.population or chosen.population or None
     context.documented = chosen.geonameid in documented
+    if chosen.latitude or chosen.longitude:  # (0, 0) is a placeholder, not a place
+        context.latitude, context.longitude = chosen.latitude, chosen.longitude
     context.alternatives = [_choice(c, documented) for c in found if c.geonameid != chosen.geonameid][:MAX_ALTERNATIVES]
     return context
 
@@ -50,7 +52,7 @@ def _pick(library: Library, found: list[City], geonameid: int | None) -> City | 
             return city
     row = reads.city_rows(library.store, [geonameid]).get(geonameid)
     if row is not None:
-        return City(row.geonameid, row.name, row.country, row.population or 0, 0.0, 0.0)
+        return City(row.geonameid, row.name, row.country, row.population or 0, row.latitude or 0.0, row.longitude or 0.0)
     raise UnknownCity(f"geonameid {geonameid} is not a place of that name nor a city of the library")
 
 

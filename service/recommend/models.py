@@ -33,6 +33,8 @@ class CityChoice(BaseModel):
     country: str
     population: int | None
     documented: bool = Field(description="the library has documents about this city")
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class MenteeContext(BaseModel):
@@ -44,6 +46,8 @@ class MenteeContext(BaseModel):
     matched: bool = Field(default=False, description="the name was found in the gazetteer")
     documented: bool = False
     alternatives: list[CityChoice] = Field(default_factory=list, description="other places with that name")
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class NeedStatus(BaseModel):
@@ -93,6 +97,8 @@ class MentorCard(BaseModel):
     geonameid: int
     country: str
     population: int | None
+    latitude: float | None = None
+    longitude: float | None = None
     score: float
     strength: Strength
     needs_covered: int
