@@ -90,6 +90,18 @@ def passages_with_documents(store: Store, passage_ids: Sequence[int]) -> list[Ro
     )
 
 
+def passage_topics(store: Store, passage_ids: Sequence[int]) -> dict[int, set[str]]:
+    """Each passage's topics: its own and its document's."""
+    topics: dict[int, set[str]] = defaultdict(set)
+    for pid, topic in store.select_in(
+        "SELECT passage_id, topic FROM passage_topics WHERE passage_id IN ({ids}) "
+        "UNION SELECT p.id, t.topic FROM passages p JOIN document_topics t ON t.document_id = p.document_id "
+        "WHERE p.id IN ({ids})", sorted(set(passage_ids)),
+    ):
+        topics[pid].add(topic)
+    return dict(topics)
+
+
 # -- facets ------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from praxis.index import catalog
 from praxis.index.lexical import fts_fold
 from praxis.index.store import Store
 
@@ -186,12 +187,4 @@ def coverage_rows(store: Store) -> list[CoverageRow]:
 
 def passage_topics(store: Store, passage_ids: Iterable[int]) -> dict[int, set[str]]:
     """Each passage's topics: its own and its document's."""
-    ids = sorted(set(passage_ids))
-    topics: dict[int, set[str]] = defaultdict(set)
-    for pid, topic in store.select_in(
-        "SELECT passage_id, topic FROM passage_topics WHERE passage_id IN ({ids}) "
-        "UNION SELECT p.id, t.topic FROM passages p JOIN document_topics t ON t.document_id = p.document_id "
-        "WHERE p.id IN ({ids})", ids,
-    ):
-        topics[pid].add(topic)
-    return dict(topics)
+    return catalog.passage_topics(store, list(passage_ids))

@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from praxis.index.filters import Filters
-from praxis.index.stopwords import STOPWORDS
+from praxis.index.stopwords import STOPWORDS, fts_fold  # noqa: F401 - fts_fold is lexical's too
 from praxis.index.store import Store
 
 # Words of two letters or more in any script; FTS5 operators and punctuation are dropped.
@@ -14,16 +14,6 @@ _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 # BM25 weights: passage text, document title.
 _WEIGHTS = "1.0, 0.3"
 
-
-def fts_fold(word: str) -> str:
-    """A word as the FTS5 tokenizer stores it (unicode61, remove_diacritics 2): lower case,
-    accents off Latin letters (Greek keeps its tonos), final sigma as σ."""
-    kept: list[str] = []
-    for ch in unicodedata.normalize("NFD", word.lower()):
-        if unicodedata.combining(ch) and kept and ord(kept[-1]) < 0x250:
-            continue
-        kept.append(ch)
-    return unicodedata.normalize("NFC", "".join(kept)).replace("ς", "σ")
 
 
 def fts_query(text: str, extra_terms: Iterable[str] = ()) -> str | None:

@@ -104,11 +104,6 @@ def passage_languages(store: Store, ids: list[int]) -> dict[int, str]:
 
 
 def _topics_of(store: Store, ids: list[int]) -> dict[int, set[str]]:
-    topics: dict[int, set[str]] = defaultdict(set)
-    for pid, topic in store.select_in(
-        "SELECT passage_id, topic FROM passage_topics WHERE passage_id IN ({ids}) "
-        "UNION SELECT p.id, t.topic FROM passages p JOIN document_topics t ON t.document_id = p.document_id "
-        "WHERE p.id IN ({ids})", ids,
-    ):
-        topics[pid].add(topic)
-    return topics
+    from praxis.index.catalog import passage_topics
+
+    return passage_topics(store, ids)

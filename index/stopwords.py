@@ -44,8 +44,10 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
-def _fold(word: str) -> str:
-    """As `lexical.fts_fold` (FTS5's unicode61 remove_diacritics 2), without the import cycle."""
+def fts_fold(word: str) -> str:
+    """A word as the FTS5 tokenizer stores it (unicode61, remove_diacritics 2): lower case,
+    accents off Latin letters (Greek keeps its tonos), final sigma as σ. (Here, not in
+    lexical.py, because lexical imports the stopword lists folded with it.)"""
     kept: list[str] = []
     for ch in unicodedata.normalize("NFD", word.lower()):
         if unicodedata.combining(ch) and kept and ord(kept[-1]) < 0x250:
@@ -64,5 +66,5 @@ def _long_lists() -> set[str]:
 
 # Both spellings: as typed (accents) and as the FTS index stores terms (folded).
 FUNCTION_WORDS: frozenset[str] = frozenset(
-    form for word in STOPWORDS | _long_lists() for form in (word.lower(), _fold(word))
+    form for word in STOPWORDS | _long_lists() for form in (word.lower(), fts_fold(word))
 )
