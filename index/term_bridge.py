@@ -77,29 +77,38 @@ class TermLanguages:
 
     def __call__(self, terms: list[str]) -> dict[str, str]:
         with self._lock:
-            missing = [t for t in terms if t not in self._known]
+            missing = sorted({t for t in terms if t not in self._known})
             if missing:
-                conn = self._store.conn
-                self._ensure_view(conn)
-                for term in missing:
-                    self._known[term] = self._language(conn, term)
+                found = self._languages(self._store.conn, missing)
+                self._known.update({t: found.get(t, "") for t in missing})
             return {t: self._known[t] for t in terms if self._known[t]}
 
-    @staticmethod
-    def _ensure_view(conn: sqlite3.Connection) -> None:
-        # TEMP: per connection, nothing written to the library file.
-        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_instances USING fts5vocab(main, passages_fts, instance)")
+    @classmethod
+    def _languages(cls, conn: sqlite3.Connection, terms: list[str]) -> dict[str, str]:
+        """The majority language of each term's first occurrences, all terms in one statement."""
+        try:
+            return cls._query(conn, terms)
+        except sqlite3.OperationalError:  # the temp view is per connection: made on first use
+            conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_instances USING fts5vocab(main, passages_fts, instance)")
+            return cls._query(conn, terms)
 
     @staticmethod
-    def _language(conn: sqlite3.Connection, term: str) -> str:
+    def _query(conn: sqlite3.Connection, terms: list[str]) -> dict[str, str]:
+        samples = " UNION ALL ".join(
+            "SELECT ? AS term, doc FROM (SELECT doc FROM temp.passages_instances WHERE term = ? LIMIT ?)" for _ in terms
+        )
+        params = [value for term in terms for value in (term, term, LANGUAGE_SAMPLE)]
         rows = conn.execute(
-            "SELECT coalesce(p.language, d.language) AS lang, count(*) AS n FROM "
-            "(SELECT doc FROM temp.passages_instances WHERE term = ? LIMIT ?) i "
+            f"SELECT i.term, coalesce(p.language, d.language) AS lang, count(*) AS n FROM ({samples}) i "
             "JOIN passages p ON p.id = i.doc JOIN documents d ON d.id = p.document_id "
-            "GROUP BY lang ORDER BY n DESC, lang",
-            (term, LANGUAGE_SAMPLE),
+            "GROUP BY i.term, lang ORDER BY i.term, n DESC, lang",
+            params,
         ).fetchall()
-        return rows[0][0] if rows and rows[0][0] else ""
+        best: dict[str, str] = {}
+        for term, language, _count in rows:  # ordered: the first row of a term is its majority
+            best.setdefault(term, language or "")
+        return best
 
 
 def sync_term_vectors(store: Store, embedder: Embedder) -> int:
@@ -183,6 +192,9 @@ class TermBridge:
         depth = min(DEPTH, len(self.terms))
         scores, nearest = self.index.search(np.ascontiguousarray(vectors, dtype=np.float32), depth)
         floors = self._standout_floors(vectors)
+        if self.language_of is not None:  # every language this query may ask for, in one statement
+            self.language_of([self.terms[r] for row in nearest for r in row if r >= 0]
+                             + [fts_fold(w) for w in words if fts_fold(w) in self.rows])
         query_language = self._query_language(query, words)
         found: set[str] = set()
         for word, word_scores, candidates, floor in zip(words, scores, nearest, floors):
