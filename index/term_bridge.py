@@ -66,6 +66,9 @@ def bridgeable(term: str) -> bool:
     return MIN_LENGTH <= len(term) <= MAX_LENGTH and not any(ch.isdigit() for ch in term) and term not in STOPWORDS
 
 
+LOOKUP_CHUNK = 400  # terms per language lookup statement (SQLite's compound-SELECT limit is 500)
+
+
 class TermLanguages:
     """The language each library term is mostly used in, read from the lexical index on
     demand (a temp fts5vocab view of term occurrences; ~0.1 ms a term) and remembered."""
@@ -78,9 +81,11 @@ class TermLanguages:
     def __call__(self, terms: list[str]) -> dict[str, str]:
         with self._lock:
             missing = sorted({t for t in terms if t not in self._known})
-            if missing:
-                found = self._languages(self._store.conn, missing)
-                self._known.update({t: found.get(t, "") for t in missing})
+            # SQLite allows 500 terms in one compound SELECT: a long query's candidates take a few statements.
+            for start in range(0, len(missing), LOOKUP_CHUNK):
+                chunk = missing[start : start + LOOKUP_CHUNK]
+                found = self._languages(self._store.conn, chunk)
+                self._known.update({t: found.get(t, "") for t in chunk})
             return {t: self._known[t] for t in terms if self._known[t]}
 
     @classmethod
