@@ -9,8 +9,9 @@ import platform
 import re
 import resource
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
@@ -200,3 +201,14 @@ def busy_machine_warning() -> str | None:
         return (f"warning: load average {load:.1f} on {cores} cores before starting — other processes compete "
                 "for the CPU, so timings (the model's above all) will be slower and noisier than on a quiet machine")
     return None
+
+
+def run_clients(worker: Callable[[], None], clients: int) -> float:
+    """Run `worker` in `clients` threads at once; the wall time until the last one ends (s)."""
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start

@@ -41,7 +41,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CATALOGUE, CORPUS, ROOT, log, machine_line, percentile, print_table, rss_now_mib  # noqa: E402
+from common import (  # noqa: E402
+    CATALOGUE, CORPUS, ROOT, log, machine_line, percentile, print_table, rss_now_mib, run_clients,
+)
 
 CACHE = Path(os.environ.get("PRAXIS_BENCH_CACHE", Path.home() / ".cache" / "praxis-bench"))
 LIBRARY_FORMAT = 1  # bump when the synthetic library's make-up changes
@@ -79,13 +81,7 @@ def run_concurrently(fn, queries: list[str], clients: int) -> dict:
             with lock:
                 samples.append(elapsed)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - start
+    wall = run_clients(worker, clients)
     return quantiles(samples) | {"rps": len(samples) / wall if wall else 0.0, "errors": len(errors),
                                  "first_error": errors[0] if errors else None}
 

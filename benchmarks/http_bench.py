@@ -23,6 +23,9 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import run_clients  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SEARCH_QUERIES = [
@@ -108,13 +111,7 @@ def run_level(url: str, endpoint: str, clients: int, total: int) -> dict:
                     if "x-search-ms" in response.headers:
                         handler.append(float(response.headers["x-search-ms"]))
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - start
+    wall = run_clients(worker, clients)
     return {
         "endpoint": endpoint, "clients": clients, "requests": len(latencies), "errors": len(errors),
         "first_error": errors[0] if errors else None, "rps": len(latencies) / wall if wall else 0.0,

@@ -140,6 +140,18 @@ def _translations_step(library: "Library") -> None:
     store.replace_translations(changed, pairs, generation, before_commit=lambda: pause_point("translations"))
 
 
+def _practices_step(library: "Library") -> None:
+    """One initiative described in several documents is one practice: merge the practices of the
+    documents written since the last refresh. They are the ones `pending_translations` lists (the
+    translations step, which runs next, clears it); idempotent, so a rerun after a crash is safe."""
+    store = library.store
+    if store.meta("derived:practices") is None:  # never run under this scheme: every document
+        changed = [r[0] for r in store.conn.execute("SELECT id FROM documents")]
+    else:
+        changed = store.pending_translations()
+    merge_practices(store, changed)
+
+
 def _terms_step(library: "Library") -> None:
     sync_term_vectors(library.store, library.embedder)
 
@@ -150,6 +162,7 @@ def _dense_step(library: "Library") -> None:
 
 #: The derived steps every library runs, in order (other parts may append theirs).
 DERIVED_STEPS: list[DerivedStep] = [
+    DerivedStep("practices", _practices_step),  # before translations: it reads their pending list
     DerivedStep("translations", _translations_step),
     DerivedStep("terms", _terms_step),
     DerivedStep("dense", _dense_step),
@@ -395,7 +408,6 @@ class Library:
                 document_id, removed, added = self.store.write_document(doc, hashes, new_vectors)
                 pause_point("document-committed")
                 self._follow(removed, added, vectors)
-            merge_practices(self.store, [document_id])  # derived: one initiative in several documents
         if self._batch_depth == 0:
             self.refresh()
         return document_id, len(missing)

