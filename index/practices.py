@@ -167,7 +167,7 @@ def insert_document_practices(
             "origin, organisation, description, target_groups, period, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 document_id, practice.title, cities[0].geonameid if cities else None,
-                cities[0].country if cities else None, practice.language, json.dumps(practice.topics),
+                cities[0].country if cities else practice.country, practice.language, json.dumps(practice.topics),
                 practice.page_start, practice.page_end, practice.source, practice.organisation,
                 practice.description, json.dumps(practice.target_groups), practice.period, json.dumps(practice.names),
             ),
@@ -429,12 +429,34 @@ def practices_of_document(store: Store, document_id: int) -> list[PracticeRecord
 
 
 def practice_sources(store: Store, practice_id: int) -> list[PracticeSource]:
+    return sources_of_practices(store, [practice_id]).get(practice_id, [])
+
+
+def sources_of_practices(store: Store, practice_ids: Iterable[int]) -> dict[int, list[PracticeSource]]:
+    """Each practice's sources (documents and pages), in document order: one statement for all."""
+    found: dict[int, list[PracticeSource]] = {}
+    for r in store.select_in(
+        "SELECT s.practice_id, s.document_id, d.source, d.title AS document_title, s.title, s.language, "
+        "s.page_start, s.page_end, d.kind FROM practice_sources s JOIN documents d ON d.id = s.document_id "
+        "WHERE s.practice_id IN ({ids}) ORDER BY s.practice_id, s.document_id, s.page_start", sorted(set(practice_ids)),
+    ):
+        found.setdefault(r["practice_id"], []).append(PracticeSource(
+            r["document_id"], r["source"], r["document_title"], r["title"], r["language"], r["page_start"],
+            r["page_end"], r["kind"]))
+    return found
+
+
+def single_practice_groups(store: Store) -> dict[str, str]:
+    """File name -> "practice:<id>" for every document that describes one practice only, when
+    that practice has several source documents (one initiative's sheets in several documents or
+    languages). Evaluation folds such files into one result, as it folds a publication's
+    language versions: the card shows them all."""
     rows = store.conn.execute(
-        "SELECT s.document_id, d.source, d.title AS document_title, s.title, s.language, s.page_start, s.page_end, d.kind "
-        "FROM practice_sources s JOIN documents d ON d.id = s.document_id WHERE s.practice_id = ? "
-        "ORDER BY s.document_id, s.page_start", (practice_id,)).fetchall()
-    return [PracticeSource(r["document_id"], r["source"], r["document_title"], r["title"], r["language"],
-                           r["page_start"], r["page_end"], r["kind"]) for r in rows]
+        "SELECT d.source, min(s.practice_id) AS practice_id FROM practice_sources s "
+        "JOIN documents d ON d.id = s.document_id GROUP BY s.document_id "
+        "HAVING count(DISTINCT s.practice_id) = 1 AND (SELECT count(DISTINCT o.document_id) FROM practice_sources o "
+        "WHERE o.practice_id = min(s.practice_id)) > 1 ORDER BY d.source").fetchall()
+    return {r["source"]: f"practice:{r['practice_id']}" for r in rows}
 
 
 def practice_passages(store: Store, practice_id: int) -> list[PracticePassage]:

@@ -65,6 +65,7 @@ class Practice:
     target_groups: list[str] = field(default_factory=list)  # slugs: "refugees", "women", ...
     period: str | None = None  # "2016-2019", "since 2008", where the text says
     names: list[str] = field(default_factory=list)  # short names ("Start Wien"), to find it in other documents
+    country: str | None = None  # ISO 3166 alpha-2; the city's country, or the country of a national initiative
 
 
 @dataclass

@@ -11,6 +11,10 @@
   name). Passages that list many cities, or that describe a network, describe no practice.
   A short document (1-2 pages, at most 4 cities, not a report or slides) in which no run has
   a name of its own is one practice, named by its title and run by its leading city (a news item on a shared project).
+* A short write-up that names no city at all, in a document whose catalogue entry gives one
+  country, describes a national or regional initiative (a reception network that
+  municipalities join, a national programme): one practice of that country, with no city,
+  named by its title. Reports and slides are not (a study is evidence, not an initiative).
 
 Each practice also gets its description (the sentences that describe it best, verbatim),
 target groups, period and organisation where the text states them. Names are never the
@@ -116,8 +120,10 @@ _ORGANISATION = re.compile(
 
 def extract_practices(doc: Document, headings: Sequence[Sequence[str]] | None = None) -> list[Practice]:
     """The practices a document describes (see the module doc); `headings` per page, from the layout."""
-    if not doc.passages or not doc.cities:
+    if not doc.passages:
         return []
+    if not doc.cities:
+        return _national_practice(doc) if describes_practices(doc.kind) else []
     infer_roles(doc)
     if not describes_practices(doc.kind):
         return []
@@ -133,6 +139,20 @@ def extract_practices(doc: Document, headings: Sequence[Sequence[str]] | None = 
         top = _top_city(doc)
         return [_practice(doc, top.city, doc.title, list(range(len(doc.passages))), top.source, _running_cities(doc, top.city))]
     return sections
+
+
+def _national_practice(doc: Document) -> list[Practice]:
+    """A short write-up with no city, of one country: that country's initiative (see the module doc)."""
+    country = (doc.country or "").strip().upper()
+    national = _COUNTRY_CODE.fullmatch(country) is not None and country != "EU"
+    if not national or doc.pages > SHORT_DOCUMENT_PAGES or doc.kind in (REPORT, PRESENTATION):
+        return []
+    practice = _practice(doc, None, doc.title, list(range(len(doc.passages))), "catalogue", [])
+    practice.country = country
+    return [practice]
+
+
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
 def _single_focus(doc: Document) -> CityRole | None:
@@ -363,7 +383,7 @@ def _without_city(words: list[str], city: City | None, gazetteer: Gazetteer) -> 
 # -- one practice record -------------------------------------------------------------------
 
 
-def _practice(doc: Document, city: City, name: str, indexes: list[int], source: str, cities: list[City]) -> Practice:
+def _practice(doc: Document, city: City | None, name: str, indexes: list[int], source: str, cities: list[City]) -> Practice:
     whole = len(indexes) == len(doc.passages)
     topics = sorted({t for i in indexes for t in doc.passages[i].topics} | (set(doc.topics) if whole else set()))
     text = "\n".join(doc.passages[i].text for i in indexes)
@@ -371,7 +391,7 @@ def _practice(doc: Document, city: City, name: str, indexes: list[int], source: 
         title=" ".join(name.split()), city=city, topics=topics, language=doc.language,
         page_start=doc.passages[indexes[0]].page_start, page_end=doc.passages[indexes[-1]].page_end,
         passage_indexes=indexes, source="catalogue" if source == "catalogue" else "inferred",
-        cities=cities or [city], organisation=organisation(text, name),
+        cities=cities or ([city] if city else []), organisation=organisation(text, name),
         description=describe(text, name, city, skip=(doc.title, name)),
         target_groups=target_groups(text), period=period(name, text), names=initiative_names(name, city),
     )

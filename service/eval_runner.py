@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from praxis.index import catalog
+from praxis.index import practices as practice_records
 from praxis.index.library import Library
 from praxis.service import evaluation as ev
 from praxis.service.recommend import MenteeProfile, Recommendation, recommend
@@ -106,12 +107,19 @@ def _library_name(library: Library):
 def recommendation_metrics(
     library: Library, cases: list[dict], publication_of: dict[str, str] | None = None
 ) -> dict[str, dict[str, float]]:
-    """Per mentee language (and "all"): mentor hit@3, mentor MRR@10, practice nDCG@10 and recall@10, n."""
+    """Per mentee language (and "all"): mentor hit@3, mentor MRR@10, practice nDCG@10 and recall@10
+    (a practice's documents folded into one result) and nDCG@10 per file (the cited document only), n."""
     publication_of = publication_of or {}
-    mentors, practices, answers = recommendation_runs(library, cases)
-    practices = ev.fold_publications(practices, publication_of)
+    mentors, per_file, answers = recommendation_runs(library, cases)
+    # A card is one practice: the documents of one initiative (its sheets in several documents
+    # or languages, all listed on the card) count as one result, as a publication's language
+    # versions do. "per file" credits only the card's cited document, as before the merge.
+    practice_of = {**publication_of, **practice_records.single_practice_groups(library.store)}
+    practices = ev.fold_publications(per_file, practice_of)
+    per_file = ev.fold_publications(per_file, publication_of)
     mentor_qrels = ev.mentor_qrels(cases, canonical=_library_name(library))
-    practice_qrels = ev.fold_publications(ev.practice_qrels(cases), publication_of)
+    practice_qrels = ev.fold_publications(ev.practice_qrels(cases), practice_of)
+    file_qrels = ev.fold_publications(ev.practice_qrels(cases), publication_of)
     groups = ev.language_groups(cases)
     rows: dict[str, dict[str, float]] = {}
     subsets = {"all": [c["id"] for c in cases], **halves(cases)}
@@ -123,6 +131,7 @@ def recommendation_metrics(
             "mentor mrr@10": ev.mean(subset(ev.mrr(mentors, mentor_qrels, 10))),
             "practice ndcg@10": ev.mean(subset(ev.ndcg_at_k(practices, practice_qrels, 10))),
             "practice recall@10": ev.mean(subset(ev.recall_at_k(practices, practice_qrels, 10))),
+            "per file ndcg@10": ev.mean(subset(ev.ndcg_at_k(per_file, file_qrels, 10))),
             "declined": sum(declined(answers[i]) for i in ids) / max(len(ids), 1),
             "needs gap": _gap_share([answers[i] for i in ids]),
             "n": len(ids),

@@ -10,12 +10,14 @@ Every SQL statement is in praxis.index.evidence.
 from __future__ import annotations
 
 from praxis.index import evidence as reads
+from praxis.index import practices as practice_records
+from praxis.index.practices import PracticeSource
 from praxis.index.library import Library
 from praxis.index.search import snippet_of
 from praxis.service.recommend.evidence import Hit, NeedEvidence, Retrieved, retrieve
 from praxis.service.recommend.mentee import UnknownCity, resolve_mentee
 from praxis.service.recommend.models import (
-    Evidence, MenteeContext, MenteeProfile, MentorCard, NeedStatus, PracticeCard, Recommendation,
+    Evidence, MenteeContext, MenteeProfile, MentorCard, NeedStatus, PracticeCard, PracticeSourceRef, Recommendation,
 )
 from praxis.service.recommend.needs import Need, split_needs, understand
 from praxis.service.recommend.scoring import (
@@ -134,7 +136,7 @@ def mentor_card(analysis: Analysis, scored: ScoredMentor) -> MentorCard:
     )
 
 
-def practice_card(analysis: Analysis, item: ScoredPractice) -> PracticeCard:
+def practice_card(analysis: Analysis, item: ScoredPractice, sources: list[PracticeSource]) -> PracticeCard:
     practice, texts = item.practice, analysis.texts
     top = item.top_hit()
     facts = analysis.retrieved.facts[top.passage_id]
@@ -153,7 +155,11 @@ def practice_card(analysis: Analysis, item: ScoredPractice) -> PracticeCard:
         document_id=practice.document_id, source=facts.source, page=facts.page, page_end=facts.page_end,
         language=practice.language, snippet=snippet_of(facts.text, SNIPPET_CHARS), topics=practice.topics,
         needs=[texts[i] for i in answered], need_indexes=answered, score=score, strength=strength(score),
-        reason=reason,
+        reason=reason, sources=[
+            PracticeSourceRef(document_id=s.document_id, source=s.source, title=s.title, language=s.language,
+                              page=s.page_start, page_end=s.page_end)
+            for s in sources
+        ],
     )
 
 
@@ -174,11 +180,12 @@ def recommend(library: Library, profile: MenteeProfile, k: int = 10) -> Recommen
         reads.translation_groups(library.store), k,
     )
     mentors = ranked_mentors(analysis)[: min(k, MAX_MENTORS)]
+    sources = practice_records.sources_of_practices(library.store, [p.practice.id for p in practices])
     return Recommendation(
         needs=analysis.texts, need_status=statuses,
         gaps=[s.need for s in statuses if s.status == "gap"],
         not_understood=[s.need for s in statuses if s.status == "not_understood"],
         message=_message(statuses), mentee=analysis.mentee,
-        practices=[practice_card(analysis, p) for p in practices],
+        practices=[practice_card(analysis, p, sources.get(p.practice.id, [])) for p in practices],
         mentors=[mentor_card(analysis, m) for m in mentors],
     )

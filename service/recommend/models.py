@@ -73,6 +73,17 @@ class Evidence(BaseModel):
     strength: Strength
 
 
+class PracticeSourceRef(BaseModel):
+    """One document that describes the practice, citable by page."""
+
+    document_id: int
+    source: str
+    title: str = Field(description="the document's title")
+    language: str | None
+    page: int
+    page_end: int
+
+
 class PracticeCard(BaseModel):
     practice_id: int
     title: str
@@ -90,6 +101,8 @@ class PracticeCard(BaseModel):
     score: float
     strength: Strength
     reason: str
+    sources: list[PracticeSourceRef] = Field(
+        default_factory=list, description="every document that describes this practice (one initiative, several sheets or languages)")
 
 
 class MentorCard(BaseModel):

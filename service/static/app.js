@@ -476,7 +476,7 @@
       h("div", { class: "card-head" },
         h("h3", {}, h("a", { href: practiceHref(card.practice_id) }, card.title)), strength(card)),
       h("p", { class: "meta" },
-        card.city ? h("a", { href: cityHref(card.city) }, card.city) : t("city_unknown"),
+        card.city ? h("a", { href: cityHref(card.city) }, card.city) : t(card.country ? "practice.national" : "city_unknown"),
         card.country ? ` (${card.country})` : "", " · ", languageName(card.language)),
       quote(card.snippet, card.language),
       chips(card.topics),
@@ -485,7 +485,17 @@
       h("p", { class: "reason" }, card.reason),
       h("p", { class: "links" },
         h("a", { href: docHref(card.document_id, card.page) }, card.source), " · ",
-        pageLink(card.document_id, card.page, card.source)));
+        pageLink(card.document_id, card.page, card.source)),
+      otherSources(card));
+  }
+
+  // one initiative described in several documents or languages: the card lists them all
+  function otherSources(card) {
+    const others = (card.sources || []).filter((s) => s.source !== card.source);
+    if (!others.length) return null;
+    return h("p", { class: "card-sources" }, h("span", { class: "label" }, t("practice.sources") + ": "),
+      ...others.flatMap((s, i) => [i ? " · " : "",
+        h("a", { href: docHref(s.document_id, s.page), title: s.title }, `${s.source} (${languageName(s.language)})`)]));
   }
 
   // =============================================================================================

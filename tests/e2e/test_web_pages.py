@@ -75,8 +75,16 @@ def test_practice_page_shows_sources_versions_and_similar_practices(open_page, h
 
 
 def test_recommendation_practice_card_leads_to_the_practice_page(open_page, http):
-    page = open_page("/#/mentee?" + urlencode({"needs": COHORT["mentees"][0]["needs"]}))
+    needs = COHORT["mentees"][0]["needs"]
+    answer = http.post("/recommend", json={"needs": needs}).json()
+    page = open_page("/#/mentee?" + urlencode({"needs": needs}))
     wait_for_recommendation(page)
+    # each card lists the practice's other documents (one initiative, several sheets or languages)
+    cards = page.locator("#practice-list li.card")
+    assert cards.count() == len(answer["practices"])
+    for i, practice in enumerate(answer["practices"]):
+        others = [s for s in practice["sources"] if s["source"] != practice["source"]]
+        assert cards.nth(i).locator(".card-sources a").count() == len(others)
     card = page.locator("#practice-list li.card h3 a").first
     title = card.inner_text()
     card.click()

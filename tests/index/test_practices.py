@@ -128,3 +128,20 @@ def test_deleting_one_source_keeps_the_practice_and_its_other_sources(library, t
     # and ingesting it again joins it back to the same practice
     run_ingest(library, [CORPUS / "002-vienna-en.pdf"], CATALOGUE)
     assert _by_source(library, "002-vienna-en.pdf")[0].id == start_wien.id
+
+
+def test_evaluation_folds_only_documents_of_one_merged_practice(library):
+    groups = practice_index.single_practice_groups(library.store)
+    start_wien = _by_source(library, "002-vienna-en.pdf")[0].id
+    riga = _by_source(library, "067-riga-en.pdf")[0].id
+    assert groups["002-vienna-en.pdf"] == groups["003-vienna-en.pdf"] == f"practice:{start_wien}"
+    assert groups["067-riga-en.pdf"] == groups["speak-riga-es.pdf"] == f"practice:{riga}"
+    assert "006-vienna-en.pdf" not in groups  # a practice with one source is its own result
+    assert "clip-info-sheet-en.pdf" not in groups
+
+
+def test_sources_of_many_practices_in_one_read(library):
+    start_wien = _by_source(library, "002-vienna-en.pdf")[0].id
+    found = practice_index.sources_of_practices(library.store, [start_wien, 999_999])
+    assert list(found) == [start_wien]
+    assert found[start_wien] == practice_index.practice_sources(library.store, start_wien)

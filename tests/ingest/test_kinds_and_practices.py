@@ -10,7 +10,8 @@ import pytest
 from praxis.ingest.catalogue import load_catalogue
 from praxis.ingest.document import build_document
 from praxis.ingest.kinds import NETWORK_OVERVIEW, NON_PRACTICE_KINDS, PRACTICE_SHEET, PRESENTATION, classify_kind
-from praxis.ingest.models import Document
+from praxis.ingest.models import Document, Passage
+from praxis.ingest.practices import extract_practices
 from praxis.ingest.pdf_reader import read_pdf
 from praxis.ingest.text import clean_pages
 
@@ -137,3 +138,36 @@ def test_layout_headings_give_the_whole_title():
     doc = build_document(CORPUS / "002-vienna-en.pdf", "0" * 64, pdf.__class__(pages=pdf.pages, headings=pdf.headings), None)
     assert doc.title == "Start Wien: early, mother-tongue orientation for newcomers to Vienna"
     assert pages
+
+
+def _cityless(kind: str, country: str | None, pages: int = 1) -> Document:
+    text = ("The national reception network finances small projects that municipalities run for refugees. "
+            "Each project offers housing in ordinary flats, language courses and legal advice.")
+    doc = Document(source="n.pdf", path="n.pdf", sha256="0", pages=pages, title="A national reception network grows",
+                   language="en", country=country, kind=kind)
+    doc.passages = [Passage(text, 1, pages)]
+    return doc
+
+
+def test_a_short_write_up_naming_no_city_is_its_countrys_practice():
+    (practice,) = extract_practices(_cityless("news", "IT"))
+    assert practice.city is None and practice.cities == [] and practice.country == "IT"
+    assert practice.title == "A national reception network grows"
+
+
+@pytest.mark.parametrize("kind, country, pages", [
+    ("news", None, 1),  # whose initiative is unknown
+    ("news", "EU", 1),  # a European study or network is not one country's initiative
+    ("report", "IT", 1),  # a study is evidence, not an initiative
+    (NETWORK_OVERVIEW, "IT", 1),
+    ("news", "IT", 9),  # a long document describes more than one thing
+])
+def test_cityless_documents_that_are_not_one_countrys_initiative_hold_no_practice(kind, country, pages):
+    assert extract_practices(_cityless(kind, country, pages)) == []
+
+
+def test_the_sample_library_national_programme_sheet_is_a_practice_with_no_city():
+    doc = _built("034-it-it.pdf", True)
+    assert not doc.cities
+    (practice,) = doc.practices
+    assert practice.country == "IT" and practice.title == doc.title
