@@ -7,7 +7,7 @@ from praxis.service.recommend.evidence import ANSWERS_SUPPORT, TOP_RANK_WEIGHT, 
 from praxis.service.recommend.models import MenteeContext
 from praxis.service.recommend.needs import content_words, split_needs
 from praxis.service.recommend.scoring import (
-    MENTOR_WEIGHTS, PRACTICE_WEIGHTS, context_fit, size_similarity, strength,
+    MENTOR_WEIGHTS, PRACTICE_WEIGHTS, context_fit, practice_relevance, size_similarity, strength,
 )
 
 
@@ -50,3 +50,13 @@ def test_content_words_ignore_digits_symbols_and_function_words() -> None:
     assert content_words("12345 !!! 🙂🙂") == []
     assert "housing" in content_words("the housing of refugees")
     assert "the" not in content_words("the housing of refugees")
+
+
+def test_practice_relevance_rewards_the_best_answered_need_and_stays_in_unit_range() -> None:
+    assert practice_relevance([], 3) == 0.0
+    assert practice_relevance([1.0, 1.0, 1.0], 3) == pytest.approx(1.0)
+    # one need answered by the best passage beats two needs answered weakly
+    assert practice_relevance([1.0], 3) > practice_relevance([0.3, 0.3], 3)
+    # and answering more needs as well as the best one still counts
+    assert practice_relevance([1.0, 0.5], 3) > practice_relevance([1.0], 3)
+    assert 0.0 <= practice_relevance([0.2, 0.9], 2) <= 1.0
