@@ -11,10 +11,11 @@
   name). Passages that list many cities, or that describe a network, describe no practice.
   A short document (1-2 pages, at most 4 cities, not a report or slides) in which no run has
   a name of its own is one practice, named by its title and run by its leading city (a news item on a shared project).
-* A short write-up that names no city at all, in a document whose catalogue entry gives one
-  country, describes a national or regional initiative (a reception network that
-  municipalities join, a national programme): one practice of that country, with no city,
-  named by its title. Reports and slides are not (a study is evidence, not an initiative).
+* A short write-up that names no city at all, or many cities none of which leads it, in a
+  document whose catalogue entry gives one country, describes a national or regional
+  initiative (a reception network that municipalities join, a province's programme for its
+  towns): one practice of that country, with no city, named by its title. Reports and slides
+  are not (a study is evidence, not an initiative).
 
 Each practice also gets its description (the sentences that describe it best, verbatim),
 target groups, period and organisation where the text states them. Names are never the
@@ -138,6 +139,8 @@ def extract_practices(doc: Document, headings: Sequence[Sequence[str]] | None = 
         # cities take part) is one practice, named by its title, run by its leading city.
         top = _top_city(doc)
         return [_practice(doc, top.city, doc.title, list(range(len(doc.passages))), top.source, _running_cities(doc, top.city))]
+    if not sections and not few_cities:
+        return _national_practice(doc)  # a programme of many municipalities of one country, none leading
     return sections
 
 

@@ -171,3 +171,10 @@ def test_the_sample_library_national_programme_sheet_is_a_practice_with_no_city(
     assert not doc.cities
     (practice,) = doc.practices
     assert practice.country == "IT" and practice.title == doc.title
+
+
+def test_a_short_programme_of_many_towns_none_leading_is_its_countrys_practice():
+    doc = _built("037-berga-manlleu-es.pdf", True)
+    assert len(doc.cities) > 4
+    (practice,) = doc.practices
+    assert practice.city is None and practice.country == "ES" and practice.title == doc.title
