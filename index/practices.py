@@ -168,7 +168,7 @@ def insert_document_practices(
             (
                 document_id, practice.title, cities[0].geonameid if cities else None,
                 cities[0].country if cities else practice.country, practice.language, json.dumps(practice.topics),
-                practice.page_start, practice.page_end, practice.source, practice.organisation,
+                practice.page_start, practice.page_end, practice.origin, practice.organisation,
                 practice.description, json.dumps(practice.target_groups), practice.period, json.dumps(practice.names),
             ),
         )

@@ -405,7 +405,7 @@ class Store:
             self._upsert_city(conn, mention.city)
             conn.execute(
                 "INSERT OR REPLACE INTO document_cities VALUES (?, ?, ?, ?, ?)",
-                (document_id, mention.city.geonameid, mention.role, mention.source, mention.mentions),
+                (document_id, mention.city.geonameid, mention.role, mention.origin, mention.mentions),
             )
         for passage_id, passage in zip(passage_ids, doc.passages):
             for city in passage.cities:

@@ -112,7 +112,7 @@ def _merge_namesakes(doc: Document, gazetteer: Gazetteer) -> None:
     """One town read as two: "Livadia" alone resolves to Cyprus, while the document is about
     Livadeia in Greece. A city whose name, read in another named city's country, *is* that
     city becomes it (the catalogue's and the better attested city win)."""
-    rank = {c.city.geonameid: (c.source != "catalogue", -c.mentions) for c in doc.cities}
+    rank = {c.city.geonameid: (c.origin != "catalogue", -c.mentions) for c in doc.cities}
     countries = {c.city.country for c in doc.cities}
     merged: dict[int, CityRole] = {}
     for role in sorted(doc.cities, key=lambda c: rank[c.city.geonameid], reverse=True):

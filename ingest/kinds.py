@@ -145,7 +145,7 @@ def _count(folded: str, stems: Sequence[str]) -> int:
 
 
 def _named_cities(doc: Document) -> int:
-    return len({c.city.geonameid for c in doc.cities if c.mentions > 0 or c.source == "catalogue"})
+    return len({c.city.geonameid for c in doc.cities if c.mentions > 0 or c.origin == "catalogue"})
 
 
 def _dominant_share(doc: Document) -> float:

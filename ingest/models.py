@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+CityOrigin = Literal["catalogue", "text"]
+PracticeOrigin = Literal["catalogue", "inferred"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class CityRole:
 
     city: City
     role: str | None = None
-    source: str = "text"  # "catalogue" or "text"
+    origin: CityOrigin = "text"  # where Praxis learnt it: the catalogue entry, or the text
     mentions: int = 0
 
 
@@ -58,7 +62,7 @@ class Practice:
     page_start: int
     page_end: int
     passage_indexes: list[int]  # positions in Document.passages
-    source: str = "inferred"  # "catalogue" or "inferred"
+    origin: PracticeOrigin = "inferred"  # "catalogue": its city is the catalogue's; "inferred": from the text
     cities: list[City] = field(default_factory=list)  # every city that runs it, `city` first
     organisation: str | None = None  # who runs it, where the text says
     description: str | None = None  # 1-3 sentences quoted verbatim from the source

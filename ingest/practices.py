@@ -131,14 +131,14 @@ def extract_practices(doc: Document, headings: Sequence[Sequence[str]] | None = 
     main = _single_focus(doc) or (_top_city(doc) if doc.kind == PRACTICE_SHEET else None)
     if main is not None and not (doc.kind in (REPORT, PRESENTATION) and len(doc.passages) > 3):
         indexes = list(range(len(doc.passages)))
-        return [_practice(doc, main.city, doc.title, indexes, main.source, _running_cities(doc, main.city))]
+        return [_practice(doc, main.city, doc.title, indexes, main.origin, _running_cities(doc, main.city))]
     sections = _practices_by_section(doc, _heading_positions(doc, headings or []))
     few_cities = len({c.city.geonameid for c in doc.cities}) <= MAX_SHARED_CITIES
     if not sections and doc.pages <= SHORT_DOCUMENT_PAGES and few_cities and doc.kind not in (REPORT, PRESENTATION):
         # A short write-up about one initiative that several cities share (or in which a few
         # cities take part) is one practice, named by its title, run by its leading city.
         top = _top_city(doc)
-        return [_practice(doc, top.city, doc.title, list(range(len(doc.passages))), top.source, _running_cities(doc, top.city))]
+        return [_practice(doc, top.city, doc.title, list(range(len(doc.passages))), top.origin, _running_cities(doc, top.city))]
     if not sections and not few_cities:
         return _national_practice(doc)  # a programme of many municipalities of one country, none leading
     return sections
@@ -160,7 +160,7 @@ _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 def _single_focus(doc: Document) -> CityRole | None:
     """The city a document is about, when it is about one (a mentor comes before its mentee)."""
-    catalogued = [c for c in doc.cities if c.source == "catalogue"]
+    catalogued = [c for c in doc.cities if c.origin == "catalogue"]
     if catalogued and len(catalogued) <= 2:
         mentors = [c for c in catalogued if c.role == "mentor"]
         return (mentors or catalogued)[0]
@@ -173,12 +173,12 @@ def _single_focus(doc: Document) -> CityRole | None:
 
 def _top_city(doc: Document) -> CityRole:
     """A sheet about one initiative that several cities run: the mentor, else the most named city."""
-    return max(doc.cities, key=lambda c: (c.role == "mentor", c.source == "catalogue" and c.role != "mentee", c.mentions))
+    return max(doc.cities, key=lambda c: (c.role == "mentor", c.origin == "catalogue" and c.role != "mentee", c.mentions))
 
 
 def _running_cities(doc: Document, main: City) -> list[City]:
     """The main city, then the other catalogued cities that are not mentees (a shared project)."""
-    others = [c.city for c in doc.cities if c.source == "catalogue" and c.role not in ("mentee",)
+    others = [c.city for c in doc.cities if c.origin == "catalogue" and c.role not in ("mentee",)
               and c.city.geonameid != main.geonameid]
     return [main, *others][:MAX_RUNNING_CITIES]
 
@@ -386,14 +386,14 @@ def _without_city(words: list[str], city: City | None, gazetteer: Gazetteer) -> 
 # -- one practice record -------------------------------------------------------------------
 
 
-def _practice(doc: Document, city: City | None, name: str, indexes: list[int], source: str, cities: list[City]) -> Practice:
+def _practice(doc: Document, city: City | None, name: str, indexes: list[int], origin: str, cities: list[City]) -> Practice:
     whole = len(indexes) == len(doc.passages)
     topics = sorted({t for i in indexes for t in doc.passages[i].topics} | (set(doc.topics) if whole else set()))
     text = "\n".join(doc.passages[i].text for i in indexes)
     return Practice(
         title=" ".join(name.split()), city=city, topics=topics, language=doc.language,
         page_start=doc.passages[indexes[0]].page_start, page_end=doc.passages[indexes[-1]].page_end,
-        passage_indexes=indexes, source="catalogue" if source == "catalogue" else "inferred",
+        passage_indexes=indexes, origin="catalogue" if origin == "catalogue" else "inferred",
         cities=cities or ([city] if city else []), organisation=organisation(text, name),
         description=describe(text, name, city, skip=(doc.title, name)),
         target_groups=target_groups(text), period=period(name, text), names=initiative_names(name, city),
