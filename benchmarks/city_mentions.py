@@ -64,7 +64,7 @@ def score_file(path: Path, entry: dict, manifest: dict | None, checked: dict | N
     pdf = read_pdf(path)
     doc = build_document(path, "0" * 64, pdf, parse_entry(entry))  # the hash plays no part in cities
     result = FileScore(path.name, text="\n".join(pdf.pages))
-    result.found = {c.city.geonameid: c.city.name for c in doc.cities if c.mentions > 0 or c.source == "text"}
+    result.found = {c.city.geonameid: c.city.name for c in doc.cities if c.mentions > 0 or c.origin == "text"}
     country = entry.get("country") if len(entry.get("country") or "") == 2 else None
     for name in label_names(entry) + (label_names(manifest) if manifest else []):
         city = gaz.resolve(name, country) or gaz.resolve(name)
