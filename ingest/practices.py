@@ -430,8 +430,9 @@ def describe(text: str, name: str, city: City | None, skip: Sequence[str] = ()) 
     skipped = {" ".join(s.split()) for s in skip}
     scored: list[tuple[float, int, str]] = []
     for position, sentence in enumerate(sentences(text)[:12]):
-        words = sentence.split()
-        if " ".join(words) in skipped or not SENTENCE_MIN_WORDS <= len(words) <= SENTENCE_MAX_WORDS:
+        words = _without_heading(sentence.split(), skipped)
+        sentence = " ".join(words)
+        if sentence in skipped or not SENTENCE_MIN_WORDS <= len(words) <= SENTENCE_MAX_WORDS:
             continue
         folded = fold(sentence)
         score = 1.0 - position * 0.08
@@ -454,6 +455,15 @@ def describe(text: str, name: str, city: City | None, skip: Sequence[str] = ()) 
         parts.append(sentence if last is None else (" " if position == last + 1 else " … ") + sentence)
         last = position
     return "".join(parts) or None
+
+
+def _without_heading(words: list[str], headings: set[str]) -> list[str]:
+    """A title run into the first sentence ("Title of the sheet Every municipality ...") is cut off."""
+    for heading in headings:
+        count = len(heading.split())
+        if len(words) > count and " ".join(words[:count]) == heading:
+            return words[count:]
+    return words
 
 
 def target_groups(text: str) -> list[str]:
