@@ -178,3 +178,12 @@ def test_a_short_programme_of_many_towns_none_leading_is_its_countrys_practice()
     assert len(doc.cities) > 4
     (practice,) = doc.practices
     assert practice.city is None and practice.country == "ES" and practice.title == doc.title
+
+
+def test_a_title_run_into_the_first_sentence_is_not_quoted_as_the_description():
+    from praxis.ingest.practices import describe
+
+    title = "What municipalities must do for asylum seekers: the legal tasks"
+    text = f"{title} Every municipality houses a share of the refugees who receive a residence permit each year."
+    assert describe(text, title, None, skip=(title,)) == (
+        "Every municipality houses a share of the refugees who receive a residence permit each year.")
