@@ -153,10 +153,12 @@ def corpus() -> list[tuple[str, str | None, set[str]]]:
 
 
 def test_corpus_precision_and_recall() -> None:
-    """Document-level topics against the catalogue's labels (measured: P 0.77, R 0.62)."""
+    """Document-level topics against the catalogue's labels (measured: P 0.70, R 0.66; before the
+    richer vocabulary of issue 11, P 0.77, R 0.62: the catalogue lists fewer topics than the
+    documents discuss, and the richer vocabulary lifted cross-lingual search nDCG@10 by 0.025)."""
     tp = fp = fn = 0
     for text, language, gold in corpus():
         got = set(assign_topics(text, language))
         tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
-    assert precision >= 0.7 and recall >= 0.55, (precision, recall)
+    assert precision >= 0.67 and recall >= 0.6, (precision, recall)
