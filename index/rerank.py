@@ -9,15 +9,20 @@ measured on the labelled set (`praxis eval`):
   the share of the score that comes from "sounds like my language";
 - topic agreement: topics found in the query by the multilingual taxonomy are matched
   against the passage's and its document's topics; a topic is the same slug in every
-  language, so this signal does not care which language either side is in.
+  language, so this signal does not care which language either side is in. Each topic
+  counts by its rarity among the library's passages (idf): sharing "reception", which most
+  passages of an integration library carry, says less than sharing "health". Measured on
+  the 80 labelled queries (issue 11): cross-lingual nDCG@10 0.653 -> 0.656, recall@10
+  0.673 -> 0.693, same-language 0.898 -> 0.901; no weight tuned, both seeded halves gain.
 
 For long, general queries (a mentee's needs) there is a third, `discount_generic`.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,13 +30,18 @@ from praxis.index.store import Store, blob_to_vector
 
 LANGUAGE_CALIBRATION = 0.5  # β
 TOPIC_BOOST = 0.05  # added per share of the query's topics that the passage carries
+MIN_TOPIC_WEIGHT = 1e-3  # the idf floor (the experiment's; any small positive value)
 CANDIDATES = 300  # dense candidates re-scored; the corrections are small next to this margin
 
 
 @dataclass
 class LanguageCentroids:
+    """Library statistics the dense corrections need, recomputed when the library changes:
+    each language's centroid, and each topic's idf among passages (`topic_weights`)."""
+
     generation: int
     centroids: dict[str, np.ndarray]
+    topic_weights: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_store(cls, store: Store) -> "LanguageCentroids":
@@ -46,7 +56,7 @@ class LanguageCentroids:
             sums[language] = sums[language] + vector if language in sums else vector.astype(np.float64)
             counts[language] += 1
         centroids = {lang: (total / counts[lang]).astype(np.float32) for lang, total in sums.items()}
-        return cls(store.generation, centroids)
+        return cls(store.generation, centroids, topic_idf(store))
 
     def offsets(self, query_vector: np.ndarray) -> dict[str, float]:
         return {lang: float(centroid @ query_vector) for lang, centroid in self.centroids.items()}
@@ -67,11 +77,13 @@ def rescore(
     offsets = centroids.offsets(query_vector)
     wanted = set(query_topics)
     carried = _topics_of(store, ids) if wanted else {}
+    weight = _weigher(centroids.topic_weights)
+    total = sum(weight(t) for t in wanted)
     scored = []
     for pid, score in hits:
         score -= LANGUAGE_CALIBRATION * offsets.get(languages.get(pid, "?"), 0.0)
         if wanted:
-            score += TOPIC_BOOST * len(wanted & carried.get(pid, set())) / len(wanted)
+            score += TOPIC_BOOST * sum(weight(t) for t in wanted & carried.get(pid, set())) / total
         scored.append((pid, score))
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored
@@ -94,6 +106,26 @@ def discount_generic(
         generic = float(vector @ centroid - centroid @ centroid) if centroid is not None else 0.0
         discounted.append((pid, score - penalty * generic))
     return discounted
+
+
+def topic_idf(store: Store) -> dict[str, float]:
+    """ln((passages + 1) / (passages carrying the topic, itself or through its document, + 1))."""
+    passages = int(store.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+    rows = store.conn.execute(
+        "SELECT topic, count(*) FROM (SELECT passage_id, topic FROM passage_topics UNION "
+        "SELECT p.id, t.topic FROM passages p JOIN document_topics t ON t.document_id = p.document_id) GROUP BY topic"
+    ).fetchall()
+    return {str(topic): math.log((passages + 1) / (int(n) + 1)) for topic, n in rows}
+
+
+def _weigher(weights: dict[str, float]) -> Callable[[str], float]:
+    """A topic's weight: its idf, floored so that a topic every passage carries still counts a
+    little; a topic no passage carries weighs as the rarest one; every topic weighs 1 when the
+    statistics are missing (a LanguageCentroids made by hand)."""
+    if not weights:
+        return lambda _topic: 1.0
+    unseen = max(max(weights.values()), MIN_TOPIC_WEIGHT)
+    return lambda topic: max(weights.get(topic, unseen), MIN_TOPIC_WEIGHT)
 
 
 def passage_languages(store: Store, ids: list[int]) -> dict[int, str]:
