@@ -38,7 +38,7 @@ def test_the_rare_shared_topic_wins_a_tie(tmp_path: Path) -> None:
     centroids = LanguageCentroids.from_store(store)
     query = np.zeros(DIMENSION, dtype=np.float32)  # no language offset: only the topics decide
     hits = [(pid, 0.5) for pid in ids]
-    ranked = rescore(store, centroids, ["reception", "health"], query, hits)
+    ranked = rescore(store, centroids, ["reception", "health"], query, hits, by_rarity=True)
     assert ranked[0][0] == ids[3]  # the only passage sharing "health"
     # Without the statistics every topic weighs 1, as before issue 11: still first, by a smaller margin.
     plain = rescore(store, LanguageCentroids(centroids.generation, centroids.centroids), ["reception", "health"], query, hits)
