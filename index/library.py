@@ -42,6 +42,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -292,7 +293,18 @@ class Library:
         current = self._bridge
         if current is None or current.version != version:
             current = self._bridge = TermBridge.from_store(self.store, self._word_vectors, self.query_language)
+            if current.built:  # nothing saved for these terms (a library from before): save it for the next reader
+                self._save_bridge(current)
         return current
+
+    def _save_bridge(self, bridge: TermBridge) -> None:
+        """Under the writer lock, if free (a live writer saves its own), so saves never race."""
+        try:
+            with self.writer.hold(blocking=False) as held:
+                if held:
+                    bridge.save(self.store)
+        except (OSError, sqlite3.Error) as error:  # a read-only data directory still serves searches
+            log.warning("could not save the term index: %s", error)
 
     @property
     def searcher(self) -> Searcher:

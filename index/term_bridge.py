@@ -20,18 +20,18 @@ the query's is the majority of its words that are library terms. On the 80 label
 queries: lexical cross-lingual nDCG@10 0.415 -> 0.486 (see README, "Design decisions").
 
 Term vectors are held 8-bit quantised in a faiss index (a quarter of the float32 matrix,
-and no slower to scan).
+and no slower to scan), saved with the library by the writer so that readers load it
+instead of training it (`index/term_index.py`).
 """
 from __future__ import annotations
 
+import bisect
 import re
 import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-import faiss
 import numpy as np
 
 from praxis.index.embedders.base import Embedder
@@ -39,6 +39,7 @@ from praxis.index.lexical import fts_fold
 from praxis.index.pause import pause_point
 from praxis.index.stopwords import FUNCTION_WORDS, STOPWORDS
 from praxis.index.store import Store, vector_to_blob
+from praxis.index.term_index import IVF_FROM, NPROBE, TermIndex, quantised_index, refresh_term_index  # noqa: F401 (re-exported)
 
 NEIGHBOURS = 5  # library terms considered per query word
 MARGIN = 0.01  # ... of which those within this cosine of the best one are kept (e5 scores are close together)
@@ -53,8 +54,6 @@ MAX_WORDS = 12  # bridged per query, rarest in the library first: each costs one
 WORD_CACHE = 4096  # query word vectors kept between searches
 DEPTH = 64  # nearest terms fetched per word, before own-language terms and function words are set aside
 LANGUAGE_SAMPLE = 64  # occurrences read to tell which language a term belongs to
-IVF_FROM = 50_000  # terms: from here the term index is clustered (approximate), see quantised_index
-NPROBE = 32  # clusters scanned per word (of √terms: 437 at 191k terms, so ~7% of the terms)
 
 LanguageOf = Callable[[list[str]], dict[str, str]]
 DetectLanguage = Callable[[str], "str | None"]  # the service wires ingest's detector in (service/wiring.py)
@@ -120,13 +119,16 @@ def sync_term_vectors(store: Store, embedder: Embedder) -> int:
     """Give every term of the lexical index a vector, and drop the vectors of terms that left
     it (a deleted or changed document), so the bridge never offers a word that finds nothing.
 
-    Returns how many terms were embedded. Encoded in small batches (a search waiting for the
+    Returns how many terms were embedded; the saved term index (`index/term_index.py`) follows.
+    Encoded in small batches (a search waiting for the
     model waits for one batch at most), written in large ones (each write makes readers
     reload the bridge).
     """
     # EXCEPT, not NOT EXISTS: point lookups into fts5vocab take 4 s for 200k terms, this 0.15 s.
     gone = [term for (term,) in store.conn.execute("SELECT term FROM term_vectors EXCEPT SELECT term FROM passages_vocab")]
-    if gone:
+    removed: dict[str, np.ndarray] = {}
+    if gone:  # their vectors are kept for the saved term index, which drops them without retraining
+        removed = term_vectors_of(store, gone)
         store.remove_term_vectors(gone)
     missing = [
         term for (term,) in store.conn.execute(
@@ -140,53 +142,97 @@ def sync_term_vectors(store: Store, embedder: Embedder) -> int:
         ])
         store.add_term_vectors(zip(chunk, map(vector_to_blob, vectors)))
         pause_point("terms")
+    refresh_term_index(store, removed)
     return len(missing)
 
 
-@dataclass
-class TermBridge:
-    version: str | None
-    terms: list[str]
-    matrix: np.ndarray  # (terms, dimension), unit rows
-    word_vectors: "WordVectors"
-    frequency: dict[str, int] = field(default_factory=dict)  # passages per term
-    language_of: LanguageOf | None = None  # None: every nearest term may be added (no language known)
-    detect_language: DetectLanguage | None = None  # a query's language from its text, if wired
-    rows: dict[str, int] = field(init=False)
-    # Mean and covariance of the term vectors: a word's mean and spread of similarity to the
-    # whole vocabulary in O(dimension^2), without a pass over every term.
-    mean: np.ndarray = field(init=False)
-    covariance: np.ndarray = field(init=False)
-    index: faiss.Index = field(init=False)
+def term_vectors_of(store: Store, terms: list[str]) -> dict[str, np.ndarray]:
+    found: dict[str, np.ndarray] = {}
+    for start in range(0, len(terms), LOOKUP_CHUNK):
+        chunk = terms[start : start + LOOKUP_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for term, blob in store.conn.execute(f"SELECT term, vector FROM term_vectors WHERE term IN ({marks})", chunk):
+            found[term] = np.frombuffer(blob, dtype=np.float32)
+    return found
 
-    def __post_init__(self) -> None:
-        self.rows = {term: row for row, term in enumerate(self.terms)}
-        count = max(len(self.terms), 1)
-        self.mean = self.matrix.sum(axis=0, dtype=np.float64) / count
-        self.covariance = (self.matrix.T @ self.matrix).astype(np.float64) / count - np.outer(self.mean, self.mean)
-        self.index = quantised_index(self.matrix)
-        self.matrix = np.zeros((0, self.matrix.shape[1]), dtype=np.float32)  # the index holds the vectors now
+
+class TermPositions:
+    """Term -> position in the sorted term list, by binary search (a dict of 191k terms would
+    cost ~10 MiB more per process)."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self._terms = terms
+
+    def get(self, term: str, default: int | None = None) -> int | None:
+        at = bisect.bisect_left(self._terms, term)
+        return at if at < len(self._terms) and self._terms[at] == term else default
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+
+class TermBridge:
+    """Query words -> library terms in other languages, over the saved term index."""
+
+    def __init__(
+        self, version: str | None, terms: list[str], matrix: np.ndarray | None, word_vectors: "WordVectors",
+        frequency: dict[str, int] | None = None, language_of: LanguageOf | None = None,
+        detect_language: DetectLanguage | None = None, *, vectors: TermIndex | None = None,
+    ) -> None:
+        """`terms` and `matrix` (unit rows, same order) build an index here; `vectors` is one
+        built or loaded already (then `terms` and `matrix` are ignored)."""
+        if vectors is None:
+            vectors = TermIndex.build(np.arange(len(terms), dtype=np.int64), list(terms), np.asarray(matrix, np.float32))
+        self.version = version
+        self.vectors = vectors
+        self.terms = vectors.terms
+        self.rows = TermPositions(self.terms)
+        self.index = vectors.index
+        self.matrix = np.zeros((0, vectors.dimension), dtype=np.float32)  # the index holds the vectors
+        # Mean and covariance of the term vectors: a word's mean and spread of similarity to the
+        # whole vocabulary in O(dimension^2), without a pass over every term.
+        self.mean, self.covariance = vectors.mean_and_covariance()
+        self.word_vectors = word_vectors
+        self.frequency = frequency or {}  # passages per term
+        self.language_of = language_of  # None: every nearest term may be added (no language known)
+        self.detect_language = detect_language  # a query's language from its text, if wired
+        self.built = False  # True when from_store had to build the index (nothing saved for this version)
 
     @property
     def memory_bytes(self) -> int:
-        return int(self.index.sa_code_size()) * len(self.terms) + self.covariance.nbytes
+        return self.vectors.code_bytes + self.covariance.nbytes
 
     @classmethod
     def from_store(
         cls, store: Store, word_vectors: "WordVectors | None" = None, detect_language: DetectLanguage | None = None
     ) -> "TermBridge":
+        """The bridge over the saved term index of the current terms version (built from the
+        term vectors, and marked `built`, when none is saved: see `index/term_index.py`)."""
         version = store.meta("terms_version")
-        rows = store.conn.execute("SELECT term, vector FROM term_vectors ORDER BY term").fetchall()
-        dimension = int(store.meta("dimension") or 0)
-        matrix = (
-            np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
-            if rows else np.zeros((0, dimension), dtype=np.float32)
-        )
+        vectors = TermIndex.load(store, version or "0")
+        built = vectors is None
+        if vectors is None:
+            vectors = TermIndex.from_store(store)
         frequency = dict(store.conn.execute("SELECT term, doc FROM passages_vocab").fetchall())
-        return cls(
-            version, [r[0] for r in rows], matrix, word_vectors or WordVectors(), frequency, TermLanguages(store),
-            detect_language,
-        )
+        bridge = cls(version, vectors.terms, None, word_vectors or WordVectors(), frequency, TermLanguages(store),
+                     detect_language, vectors=vectors)
+        bridge.built = built
+        return bridge
+
+    def save(self, store: Store) -> None:
+        """Save a bridge that had to be built (nothing valid was saved for its terms), if the
+        terms have not moved on meanwhile. The caller holds the writer lock."""
+        version = self.version or "0"
+        if self.built and (store.meta("terms_version") or "0") == version:
+            self.vectors.save(store, version)
+
+    def _nearest(self, vectors: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and term positions (-1: none) of the `depth` nearest terms of each vector."""
+        scores, labels = self.index.search(np.ascontiguousarray(vectors, dtype=np.float32), depth)
+        return scores, self.vectors.positions(labels)
 
     def expand(self, query: str, embedder: Embedder) -> list[str]:
         """Library terms that stand for the query's words in other languages (sorted, no repeats)."""
@@ -195,7 +241,7 @@ class TermBridge:
             return []
         vectors = self.word_vectors.vectors(words, embedder)
         depth = min(DEPTH, len(self.terms))
-        scores, nearest = self.index.search(np.ascontiguousarray(vectors, dtype=np.float32), depth)
+        scores, nearest = self._nearest(vectors, depth)
         floors = self._standout_floors(vectors)
         if self.language_of is not None:  # every language this query may ask for, in one statement
             self.language_of([self.terms[r] for row in nearest for r in row if r >= 0]
@@ -251,38 +297,6 @@ class TermBridge:
         means = vectors @ self.mean
         spreads = np.sqrt(np.maximum(np.einsum("wd,de,we->w", vectors, self.covariance, vectors), 0.0))
         return means + MIN_STANDOUT * spreads
-
-
-def quantised_index(matrix: np.ndarray) -> faiss.Index:
-    """Inner-product index over 8-bit codes (per-dimension range): 4x smaller than float32;
-    the scores move by less than 0.001 against MARGIN's 0.01.
-
-    Up to IVF_FROM terms every code is scanned (exact order). Past it the terms are split into
-    √n clusters and a word scans the NPROBE nearest clusters: at 191k terms (100k passages) the
-    full scan costs about what the float32 product did (`benchmarks/bridge_bench.py`), the
-    clustered one a few per cent of it. Clusters are trained on a seeded sample (40 per cluster).
-    """
-    dimension = matrix.shape[1] if matrix.ndim == 2 else 0
-    dimension = max(dimension, 1)
-    count = len(matrix)
-    if count < IVF_FROM:
-        index = faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
-    else:
-        lists = int(np.sqrt(count))
-        coarse = faiss.IndexFlatIP(dimension)
-        index = faiss.IndexIVFScalarQuantizer(coarse, dimension, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
-        index.nprobe = min(NPROBE, lists)
-        index.cp.seed = 0
-        index.cp.niter = 8  # faiss defaults to 25; the clusters only route the search (measured: 3x faster load)
-    if count:
-        data = np.ascontiguousarray(matrix, dtype=np.float32)
-        sample = data
-        if count >= IVF_FROM:
-            rows = np.random.default_rng(0).choice(count, size=min(count, 40 * index.nlist), replace=False)
-            sample = data[np.sort(rows)]
-        index.train(sample)
-        index.add(data)
-    return index
 
 
 class WordVectors:

