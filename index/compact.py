@@ -48,7 +48,9 @@ class CompactExactIndex:
 
     def _encode(self, vectors: np.ndarray, block: int = 16384) -> None:
         """Train the range, add the codes, and measure the worst reconstruction error per component."""
-        sample = np.ascontiguousarray(vectors[:: max(1, len(vectors) // 65536)], dtype=np.float32)
+        # QT_8bit_uniform trains one range, min to max: the two extreme rows below fix it, so a
+        # small sample does (a copy of every vector would cost 146 MiB at 100k passages).
+        sample = np.ascontiguousarray(vectors[:: max(1, len(vectors) // 1024)], dtype=np.float32)
         # The range must cover every vector, not only the sample: clamped components would
         # break the error bound, so the extremes are taken over all of them.
         low = min(float(np.min(vectors[i : i + block])) for i in range(0, len(vectors), block))
@@ -70,10 +72,13 @@ class CompactExactIndex:
         """Memory this index holds itself (codes, ids, error bounds), not the float32 vectors."""
         return int(self._codes.ntotal) * self._codes.code_size + self.ids.nbytes + self._error.nbytes
 
-    def search(self, query: np.ndarray, k: int, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top k (id, score) by exact inner product, ties by id; `allowed_ids` restricts the search."""
+    def search(
+        self, query: np.ndarray, k: int, allowed_ids: np.ndarray | None = None, allowed_mask: np.ndarray | None = None,
+    ) -> list[tuple[int, float]]:
+        """Top k (id, score) by exact inner product, ties by id; `allowed_ids` (ids) or
+        `allowed_mask` (one bool per position, as `ids`) restricts the search."""
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
-        selector, allowed = self._selector(allowed_ids)
+        selector, allowed = self._selector(allowed_ids) if allowed_mask is None else self._bitmap(allowed_mask)
         k = min(k, allowed)
         if k <= 0:
             return []
@@ -100,13 +105,20 @@ class CompactExactIndex:
         """A bitmap over positions (one bit per vector): a constant-time test inside the scan."""
         if allowed_ids is None:
             return None, self.size
+        return self._bitmap(self.mask_of(allowed_ids))
+
+    def mask_of(self, allowed_ids: np.ndarray) -> np.ndarray:
+        """One bool per position: whether its id is among `allowed_ids`."""
         mask = np.zeros(self.size, dtype=bool)
         allowed = np.asarray(allowed_ids, dtype=np.int64)
         found = np.searchsorted(self.ids, allowed)
         inside = found < self.size
         found, allowed = found[inside], allowed[inside]
         mask[found[self.ids[found] == allowed]] = True
-        count = int(mask.sum())
+        return mask
+
+    def _bitmap(self, mask: np.ndarray) -> tuple[faiss.IDSelector, int]:
+        count = int(np.count_nonzero(mask))
         bitmap = np.packbits(mask, bitorder="little")
         selector = faiss.IDSelectorBitmap(self.size, faiss.swig_ptr(bitmap))
         selector.bitmap_array = bitmap  # faiss keeps a raw pointer: the array must live as long as the selector

@@ -3,9 +3,10 @@
 The file name carries the store's generation (`dense-g42.faiss`), so a stale or missing
 file is noticed on open and rebuilt. Writes go to a temporary file that is renamed into
 place: a process killed mid-write leaves at worst a stray temp file, never a torn index.
-A checksum of the ids and vectors the file was built from is recorded in SQLite
-(`meta.dense_checksum` = "<generation>:<hex>") and checked on load, so a well-formed file
-with the right name and count but other vectors is rebuilt, not trusted.
+A checksum of the file's bytes is recorded in SQLite (`meta.dense_checksum` =
+"<generation>:<hex>") before the rename and checked on load, so a well-formed file with the
+right name and count but other vectors is rebuilt, not trusted. The loaded file is
+memory-mapped, not copied (see `DenseIndex`).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import sqlite3
 import faiss
 import numpy as np
 
+from praxis.index.compact import CompactExactIndex
 from praxis.index.pause import pause_point
 from praxis.index.store import Store
 
@@ -32,68 +34,118 @@ faiss.omp_set_num_threads(1)
 
 
 class DenseIndex:
-    """Exact inner-product search (vectors are unit length, so this is cosine similarity)."""
+    """Exact inner-product search (vectors are unit length, so this is cosine similarity).
+
+    The float32 vectors stay in the cache file: it is memory-mapped (faiss IO_FLAG_MMAP_IFC),
+    so they are shared page cache, not this process's memory, and read only for the
+    candidates. The search scans 8-bit codes of them (`CompactExactIndex`: a quarter of the
+    memory traffic, exact by its error bound) and rescores the candidates with the float32
+    rows. A write followed in memory (`update`) is an overlay until the next `save`: removed
+    ids are masked out of the codes' scan, added vectors are searched by a plain product.
+    """
 
     def __init__(self, index: faiss.Index, generation: int) -> None:
-        self._index = index
         self.generation = generation
-        # faiss releases the GIL while it searches: a write must not change the index under a reader.
+        # faiss releases the GIL while it searches: readers take the state under this lock,
+        # then search without it; writers replace the state, never change it in place.
         self._lock = threading.Lock()
+        self._set_base(index)
+
+    def _set_base(self, index: faiss.Index) -> None:
+        """The saved (or freshly built) vectors, with their codes; no overlay."""
+        ids = faiss.vector_to_array(index.id_map).astype(np.int64) if index.ntotal else np.zeros(0, np.int64)
+        sub = faiss.downcast_index(index.index)
+        dimension = int(index.d)
+        vectors = (faiss.rev_swig_ptr(sub.get_xb(), index.ntotal * dimension).reshape(-1, dimension)
+                   if index.ntotal else np.zeros((0, dimension), np.float32))
+        if len(ids) and not bool(np.all(np.diff(ids) > 0)):  # not in id order (a file from before): sorted copy
+            order = np.argsort(ids, kind="stable")
+            ids, vectors = ids[order], np.ascontiguousarray(vectors[order])
+        self._index = index  # owns (or maps) the memory `vectors` points into
+        self._d = dimension
+        self._compact = CompactExactIndex(ids, vectors)
+        self._removed = np.zeros(len(ids), dtype=bool)
+        self._added_ids = np.zeros(0, dtype=np.int64)
+        self._added = np.zeros((0, dimension), dtype=np.float32)
 
     @property
     def size(self) -> int:
-        return int(self._index.ntotal)
+        return self._compact.size - int(np.count_nonzero(self._removed)) + len(self._added_ids)
+
+    @property
+    def resident_bytes(self) -> int:
+        """What this index holds in this process's own memory (the mapped vectors excluded)."""
+        return self._compact.resident_bytes + self._removed.nbytes + self._added.nbytes + self._added_ids.nbytes
 
     @classmethod
     def build(cls, ids: np.ndarray, vectors: np.ndarray, dimension: int, generation: int) -> "DenseIndex":
-        index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
-        if len(ids):
-            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
-        return cls(index, generation)
+        return cls(flat_index(ids, vectors, dimension), generation)
 
     def update(self, removed: list[int], added: list[int], vectors: np.ndarray, generation: int) -> None:
         """Follow one committed write without rebuilding from SQLite."""
         with self._lock:
+            base_removed, added_ids, added_vectors = self._removed, self._added_ids, self._added
             if removed:
-                self._index.remove_ids(faiss.IDSelectorBatch(np.asarray(removed, dtype=np.int64)))
+                gone = np.asarray(removed, dtype=np.int64)
+                base_removed = base_removed | self._compact.mask_of(gone)
+                keep = ~np.isin(added_ids, gone)
+                added_ids, added_vectors = added_ids[keep], added_vectors[keep]
             if added:
-                self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(added, dtype=np.int64))
+                added_ids = np.concatenate([added_ids, np.asarray(added, dtype=np.int64)])
+                added_vectors = np.vstack([added_vectors, np.asarray(vectors, dtype=np.float32).reshape(len(added), self._d)])
+            self._removed, self._added_ids, self._added = base_removed, added_ids, added_vectors
             self.generation = generation
 
     def search(self, query: np.ndarray, k: int, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top k (passage id, cosine); `allowed_ids` restricts the search inside faiss."""
-        if self.size == 0 or k <= 0:
+        """Top k (passage id, cosine), ties by id; `allowed_ids` restricts the search."""
+        if k <= 0:
             return []
-        params = None
+        with self._lock:
+            compact, removed, added_ids, added = self._compact, self._removed, self._added_ids, self._added
+        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        mask = None
         if allowed_ids is not None:
+            allowed_ids = np.asarray(allowed_ids, dtype=np.int64)
             if len(allowed_ids) == 0:
                 return []
-            # Bound to a name for the whole call: faiss keeps only a raw pointer to it.
-            selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed_ids, dtype=np.int64))
-            params = faiss.SearchParameters(sel=selector)
-            k = min(k, len(allowed_ids))
-        k = min(k, self.size)
-        with self._lock:
-            scores, ids = self._index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+            mask = compact.mask_of(allowed_ids)
+        if removed.any():
+            mask = ~removed if mask is None else mask & ~removed
+        hits = compact.search(query, k, allowed_mask=mask) if compact.size else []
+        if len(added_ids):
+            keep = np.ones(len(added_ids), bool) if allowed_ids is None else np.isin(added_ids, allowed_ids)
+            scores = added[keep] @ query
+            hits = hits + [(int(i), float(s)) for i, s in zip(added_ids[keep], scores)]
+            hits.sort(key=lambda hit: (-hit[1], hit[0]))
+        return hits[:k]
 
     def vectors(self, ids: list[int]) -> np.ndarray:
         """The stored vectors of `ids`, in order; a zero row for an id this index does not hold
         (a passage committed or removed by a writer after the reader's snapshot began)."""
-        out = np.zeros((len(ids), self._index.d), np.float32)
         with self._lock:
-            for row, i in enumerate(ids):
-                try:
-                    out[row] = self._index.reconstruct(int(i))
-                except RuntimeError:  # faiss: "key not found"
-                    pass
+            compact, removed, added_ids, added = self._compact, self._removed, self._added_ids, self._added
+        out = np.zeros((len(ids), self._d), np.float32)
+        if not ids:
+            return out
+        wanted = np.asarray(ids, dtype=np.int64)
+        if compact.size:
+            at = np.clip(np.searchsorted(compact.ids, wanted), 0, compact.size - 1)
+            hit = (compact.ids[at] == wanted) & ~removed[at]
+            if hit.any():
+                out[hit] = compact.vectors[at[hit]]
+        for row, pid in enumerate(wanted):
+            where = np.flatnonzero(added_ids == pid)
+            if len(where):
+                out[row] = added[where[-1]]
         return out
 
     def contents(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) in id order."""
         with self._lock:
-            ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)
-            vectors = self._index.index.reconstruct_n(0, self._index.ntotal) if self._index.ntotal else np.zeros((0, self._index.d), np.float32)
+            compact, removed, added_ids, added = self._compact, self._removed, self._added_ids, self._added
+        keep = ~removed
+        ids = np.concatenate([compact.ids[keep], added_ids])
+        vectors = np.vstack([np.asarray(compact.vectors[keep], dtype=np.float32), added]) if len(ids) else added
         order = np.argsort(ids, kind="stable")
         return ids[order], np.ascontiguousarray(vectors[order], dtype=np.float32)
 
@@ -119,17 +171,24 @@ class DenseIndex:
         return target.exists() and self.recorded_checksum(store, self.generation) is not None
 
     def save(self, store: Store) -> Path:
+        """Write the current vectors (overlay merged, in id order) and map this index onto the file."""
         directory = self._directory(store)
         target = directory / f"dense-g{self.generation}.faiss"
         handle, temp = tempfile.mkstemp(dir=directory, prefix=".writing-", suffix=".faiss")
         os.close(handle)
         try:
             with self._lock:
-                faiss.write_index(self._index, temp)
+                overlay = bool(self._removed.any() or len(self._added_ids))
+                base = self._index
+            if overlay or not is_id_ordered(base):
+                ids, vectors = self.contents()
+                base = flat_index(ids, vectors, self._d)
+            faiss.write_index(base, temp)
+            os.chmod(temp, 0o644)
             with open(temp, "rb") as f:
                 os.fsync(f.fileno())
             # Recorded before the rename: a file without its checksum is never trusted.
-            store.set_meta("dense_checksum", f"{self.generation}:{self.checksum()}")
+            store.set_meta("dense_checksum", f"{self.generation}:{file_checksum(Path(temp))}")
             pause_point("dense-save")
             os.replace(temp, target)
         finally:
@@ -138,7 +197,20 @@ class DenseIndex:
         for stale in directory.glob("dense-g*.faiss"):
             if stale != target:
                 stale.unlink(missing_ok=True)
+        self._map(target, overlay)
         return target
+
+    def _map(self, path: Path, overlay: bool) -> None:
+        """Serve from the saved file from now on (the float32 rows leave this process's memory)."""
+        mapped = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+        with self._lock:
+            if overlay:
+                self._set_base(mapped)
+            else:  # same rows, same order: only where the rescoring reads them from changes
+                sub = faiss.downcast_index(mapped.index)
+                self._compact.vectors = (faiss.rev_swig_ptr(sub.get_xb(), mapped.ntotal * self._d).reshape(-1, self._d)
+                                         if mapped.ntotal else self._compact.vectors)
+                self._index = mapped
 
     @classmethod
     def load_or_rebuild(cls, store: Store) -> "DenseIndex":
@@ -178,20 +250,41 @@ class DenseIndex:
         path = cls._directory(store) / f"dense-g{generation}.faiss"
         if not path.exists():
             return None
+        recorded = cls.recorded_checksum(store, generation)
+        if recorded is None or recorded != file_checksum(path):
+            log.warning("dense index cache %s does not match its recorded checksum; rebuilding", path.name)
+            return None
         try:
-            index = faiss.read_index(str(path))
+            index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
         except Exception as error:  # faiss raises RuntimeError on torn or foreign files
             log.warning("dense index cache %s is unreadable (%s); rebuilding", path.name, error)
             return None
         if index.ntotal != store.passage_count() or index.d != int(store.meta("dimension") or index.d):
             log.warning("dense index cache %s disagrees with the store; rebuilding", path.name)
             return None
-        loaded = cls(index, generation)
-        recorded = cls.recorded_checksum(store, generation)
-        if recorded is None or recorded != loaded.checksum():
-            log.warning("dense index cache %s does not match its recorded checksum; rebuilding", path.name)
-            return None
-        return loaded
+        return cls(index, generation)
+
+
+def flat_index(ids: np.ndarray, vectors: np.ndarray, dimension: int) -> faiss.Index:
+    """The cache file's structure: faiss IndexIDMap2 over IndexFlatIP, rows in id order."""
+    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+    if len(ids):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))
+    return index
+
+
+def is_id_ordered(index: faiss.Index) -> bool:
+    ids = faiss.vector_to_array(index.id_map) if index.ntotal else np.zeros(0, np.int64)
+    return bool(np.all(np.diff(ids) > 0))
+
+
+def file_checksum(path: Path) -> str:
+    """BLAKE2 of a cache file's bytes, read (not mapped: the pages stay out of this process)."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def checksum_of(ids: np.ndarray, vectors: np.ndarray) -> str:

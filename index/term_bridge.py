@@ -25,7 +25,6 @@ instead of training it (`index/term_index.py`).
 """
 from __future__ import annotations
 
-import bisect
 import re
 import sqlite3
 import threading
@@ -39,7 +38,7 @@ from praxis.index.lexical import fts_fold
 from praxis.index.pause import pause_point
 from praxis.index.stopwords import FUNCTION_WORDS, STOPWORDS
 from praxis.index.store import Store, vector_to_blob
-from praxis.index.term_index import IVF_FROM, NPROBE, TermIndex, quantised_index, refresh_term_index  # noqa: F401 (re-exported)
+from praxis.index.term_index import IVF_FROM, NPROBE, PackedTerms, TermIndex, quantised_index, refresh_term_index  # noqa: F401 (re-exported)
 
 NEIGHBOURS = 5  # library terms considered per query word
 MARGIN = 0.01  # ... of which those within this cosine of the best one are kept (e5 scores are close together)
@@ -157,18 +156,18 @@ def term_vectors_of(store: Store, terms: list[str]) -> dict[str, np.ndarray]:
 
 
 class TermPositions:
-    """Term -> position in the sorted term list, by binary search (a dict of 191k terms would
+    """Term -> position in the sorted terms, by binary search (a dict of 191k terms would
     cost ~10 MiB more per process)."""
 
-    def __init__(self, terms: list[str]) -> None:
+    def __init__(self, terms: PackedTerms) -> None:
         self._terms = terms
 
     def get(self, term: str, default: int | None = None) -> int | None:
-        at = bisect.bisect_left(self._terms, term)
-        return at if at < len(self._terms) and self._terms[at] == term else default
+        found = self._terms.position(term)
+        return default if found is None else found
 
     def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and self.get(term) is not None
+        return term in self._terms
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -212,7 +211,7 @@ class TermBridge:
         """The bridge over the saved term index of the current terms version (built from the
         term vectors, and marked `built`, when none is saved: see `index/term_index.py`)."""
         version = store.meta("terms_version")
-        vectors = TermIndex.load(store, version or "0")
+        vectors = TermIndex.load(store, version or "0", mapped=True)
         built = vectors is None
         if vectors is None:
             vectors = TermIndex.from_store(store)
