@@ -83,7 +83,7 @@ class CompactExactIndex:
         if k <= 0:
             return []
         bound = float(np.abs(query[0]) @ self._error) + FLOAT_SLACK
-        wanted = max(OVERSAMPLE * k, MIN_CANDIDATES)
+        wanted = max(int(OVERSAMPLE * k), MIN_CANDIDATES)
         while True:
             wanted = min(wanted, allowed)
             params = faiss.SearchParameters(sel=selector) if selector is not None else None

@@ -133,10 +133,11 @@ class DenseIndex:
             hit = (compact.ids[at] == wanted) & ~removed[at]
             if hit.any():
                 out[hit] = compact.vectors[at[hit]]
-        for row, pid in enumerate(wanted):
-            where = np.flatnonzero(added_ids == pid)
-            if len(where):
-                out[row] = added[where[-1]]
+        if len(added_ids):
+            latest = {int(pid): row for row, pid in enumerate(added_ids)}
+            for row, pid in enumerate(wanted.tolist()):
+                if pid in latest:
+                    out[row] = added[latest[pid]]
         return out
 
     def contents(self) -> tuple[np.ndarray, np.ndarray]:

@@ -30,7 +30,16 @@ def lexical_search(
     match = fts_query(query, extra_terms)
     if match is None or k <= 0:
         return []
-    where, params = (filters or Filters()).sql(store)
+    if filters is None or filters.is_empty():
+        # Every FTS row is a passage of a document (written and deleted in one transaction), so
+        # without a filter the joins only cost: 35% of a common-word query at 100k passages.
+        rows = store.conn.execute(
+            f"SELECT rowid, -bm25(passages_fts, {_WEIGHTS}) AS score FROM passages_fts "
+            "WHERE passages_fts MATCH ? ORDER BY score DESC, rowid LIMIT ?",
+            [match, k],
+        ).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
+    where, params = filters.sql(store)
     rows = store.conn.execute(
         f"SELECT p.id, -bm25(passages_fts, {_WEIGHTS}) AS score "
         "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid JOIN documents d ON d.id = p.document_id "

@@ -62,6 +62,7 @@ from praxis.index.store import Store, text_hash
 from praxis.index.term_bridge import TermBridge, WordVectors, sync_term_vectors
 from praxis.index.vectors import VectorIndex, make_vector_index
 from praxis.index.vectors.factory import check_backend
+from praxis.index.vectors.faiss_index import FaissVectors
 from praxis.ingest.models import Document
 
 log = logging.getLogger("praxis.index")
@@ -271,7 +272,12 @@ class Library:
     def _current_centroids(self, generation: int) -> LanguageCentroids:
         current = self._centroids
         if current is None or current.generation != generation:
-            current = self._centroids = LanguageCentroids.from_store(self.store)
+            dense = self._current_dense(generation)
+            if isinstance(dense, FaissVectors):  # summed from the mapped vectors, not read from SQLite
+                current = LanguageCentroids.from_index(self.store, dense.vectors, dense.generation)
+            else:
+                current = LanguageCentroids.from_store(self.store)
+            self._centroids = current
         return current
 
     @property

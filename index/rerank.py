@@ -58,6 +58,32 @@ class LanguageCentroids:
         centroids = {lang: (total / counts[lang]).astype(np.float32) for lang, total in sums.items()}
         return cls(store.generation, centroids, topic_idf(store))
 
+    @classmethod
+    def from_index(cls, store: Store, vectors: Callable[[list[int]], np.ndarray], generation: int,
+                   block: int = 16384) -> "LanguageCentroids":
+        """The same centroids, summed from the dense index's vectors (`vectors(ids)`: in memory
+        or mapped) instead of every vector blob read from SQLite: 0.47 -> 0.15 s at 100k
+        passages, a third of a CLI search's start. Ids the index does not hold (a write
+        after its generation) come back as zero rows and are not counted."""
+        rows = store.conn.execute(
+            "SELECT p.id, coalesce(p.language, d.language, '?') FROM passages p "
+            "JOIN documents d ON d.id = p.document_id ORDER BY p.id").fetchall()
+        sums: dict[str, np.ndarray] = {}
+        counts: dict[str, int] = defaultdict(int)
+        for start in range(0, len(rows), block):
+            chunk = rows[start : start + block]
+            matrix = vectors([r[0] for r in chunk])
+            held = np.any(matrix != 0, axis=1)
+            languages = np.array([r[1] for r in chunk])
+            for language in dict.fromkeys(languages.tolist()):
+                mask = (languages == language) & held
+                if mask.any():
+                    part = matrix[mask].sum(axis=0, dtype=np.float64)
+                    sums[language] = sums[language] + part if language in sums else part
+                    counts[language] += int(mask.sum())
+        centroids = {lang: (total / counts[lang]).astype(np.float32) for lang, total in sums.items()}
+        return cls(generation, centroids, topic_idf(store))
+
     def offsets(self, query_vector: np.ndarray) -> dict[str, float]:
         return {lang: float(centroid @ query_vector) for lang, centroid in self.centroids.items()}
 

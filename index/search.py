@@ -115,7 +115,7 @@ class Searcher:
         rankings: list[list[tuple[int, float]]] = []
         weights: list[float] = []
         if mode in ("hybrid", "dense"):
-            vector = query_vector if query_vector is not None else self.embedder.encode_query(query)
+            vector = query_vector if query_vector is not None else self._encode(query, mode)
             candidates = self.dense.search(vector, max(k, CANDIDATES), filters)
             if generic_penalty and candidates:
                 vectors = self.dense.vectors([pid for pid, _ in candidates])
@@ -131,6 +131,12 @@ class Searcher:
         # process committed since): passages the snapshot does not hold are dropped here.
         owners = self._owners([pid for pid, _ in fused])
         return [PassageHit(pid, owners[pid], score) for pid, score in fused if pid in owners][:k]
+
+    def _encode(self, query: str, mode: Mode) -> np.ndarray:
+        """The query vector; for hybrid search, with the bridge's new words in the same model call."""
+        if mode == "hybrid" and query not in self._bridged:
+            return self.bridge.encode_with_words(query, self.embedder)
+        return self.embedder.encode_query(query)
 
     def bridged_terms(self, query: str) -> list[str]:
         """Library terms in other languages that lexical search also looks for (shown to users)."""
