@@ -3,7 +3,7 @@
 The file name carries the store's generation (`dense-g42.faiss`), so a stale or missing
 file is noticed on open and rebuilt. Writes go to a temporary file that is renamed into
 place: a process killed mid-write leaves at worst a stray temp file, never a torn index.
-A checksum of the file's bytes is recorded in SQLite (`meta.dense_checksum` =
+A checksum of the file's bytes (size and CRC-32) is recorded in SQLite (`meta.dense_checksum` =
 "<generation>:<hex>") before the rename and checked on load, so a well-formed file with the
 right name and count but other vectors is rebuilt, not trusted. The loaded file is
 memory-mapped, not copied (see `DenseIndex`).
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import hashlib
 import sqlite3
+import zlib
 
 import faiss
 import numpy as np
@@ -279,13 +280,18 @@ def is_id_ordered(index: faiss.Index) -> bool:
     return bool(np.all(np.diff(ids) > 0))
 
 
-def file_checksum(path: Path) -> str:
-    """BLAKE2 of a cache file's bytes, read (not mapped: the pages stay out of this process)."""
-    digest = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
+def file_checksum(*paths: Path) -> str:
+    """Sizes and CRC-32 of cache files' bytes, read (not mapped: the pages stay out of this
+    process). Detects torn, truncated, damaged or foreign files; CRC-32 reads 147 MiB in
+    67 ms where BLAKE2 took 271 ms, and a reader checks it on every open."""
+    parts = []
+    for path in paths:
+        crc, size = 0, 0
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 22):
+                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+        parts.append(f"{size}-{crc:08x}")
+    return "+".join(parts)
 
 
 def checksum_of(ids: np.ndarray, vectors: np.ndarray) -> str:

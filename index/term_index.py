@@ -14,7 +14,7 @@ process). Now:
   doubled or halved since they were trained (RETRAIN_GROWTH), and below IVF_FROM terms the
   index is rebuilt whole (cheap, and exactly what a fresh build gives);
 - crash safety as the faiss cache (`index/dense.py`): written to temp files renamed into
-  place; a BLAKE2 checksum of both files is recorded in ``meta.bridge_checksum`` as
+  place; a checksum of both files (sizes and CRC-32) is recorded in ``meta.bridge_checksum`` as
   "<terms version>:<hex>" before the renames, so a torn, stale or foreign file is rebuilt,
   never trusted. Labels are the terms' rowids in `term_vectors`, so an update knows which
   codes to drop; a removal whose vector is no longer at hand (a job killed half way)
@@ -26,7 +26,6 @@ bridge takes the vocabulary's mean and covariance without a pass over the vector
 from __future__ import annotations
 
 import bisect
-import hashlib
 import logging
 import os
 import tempfile
@@ -37,6 +36,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from praxis.index.dense import file_checksum
 from praxis.index.pause import pause_point
 from praxis.index.store import Store
 
@@ -267,7 +267,7 @@ class TermIndex:
                 with open(temp, "rb") as f:
                     os.fsync(f.fileno())
             # Recorded before the renames: files without their checksum are never trusted.
-            store.set_meta(CHECKSUM_KEY, f"{version}:{file_checksum(temps)}")
+            store.set_meta(CHECKSUM_KEY, f"{version}:{file_checksum(*temps)}")
             pause_point("bridge-save")
             for temp, target in zip(temps, targets):
                 os.replace(temp, target)
@@ -294,7 +294,7 @@ class TermIndex:
         paths = cls._paths(cls.directory(store), recorded[0])
         if not all(p.exists() for p in paths):
             return None
-        if file_checksum(list(paths)) != recorded[1]:
+        if file_checksum(*paths) != recorded[1]:
             log.warning("term index %s does not match its recorded checksum; rebuilding", paths[0].name)
             return None
         try:
@@ -316,16 +316,6 @@ def mapping_flag(path: Path) -> int:
     clustered index's inverted lists with different flags, and refuses the other's."""
     with open(path, "rb") as f:
         return faiss.IO_FLAG_MMAP_IFC if f.read(4) == b"IxM2" else faiss.IO_FLAG_MMAP
-
-
-def file_checksum(paths: list[Path]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for path in paths:
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                digest.update(chunk)
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def term_vectors_by_rowid(store: Store, rowids: list[int], dimension: int) -> np.ndarray:
