@@ -72,6 +72,21 @@ def ms(seconds: float) -> str:
 # -- memory and disk ----------------------------------------------------------------
 
 
+def rss_split_mib() -> dict[str, float]:
+    """Resident memory by kind (Linux): `anon` is the process's own (heap, arrays), `file` is
+    mapped files' pages (memory-mapped indexes, libraries): shared page cache the kernel
+    can drop and reread."""
+    found = {"anon": 0.0, "file": 0.0}
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(("RssAnon:", "RssFile:")):
+                    found["anon" if line.startswith("RssAnon") else "file"] = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return found
+
+
 def rss_now_mib() -> float:
     """Current resident set size of this process (Linux /proc; falls back to the peak)."""
     try:

