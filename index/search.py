@@ -206,11 +206,11 @@ class Searcher:
         return [hits[i] for i in chosen]
 
     def _results(self, hits: list[PassageHit], counts: dict[int, int], translations: dict[int, list]) -> list[SearchResult]:
-        """The shown results, assembled in three batched statements (passages, cities, topics)."""
+        """The shown results, assembled in two batched statements (passages with their documents'
+        topics, cities)."""
         documents = [h.document_id for h in hits]
         rows = {r["passage_id"]: r for r in catalog.passages_with_documents(self.store, [h.passage_id for h in hits])}
         cities = catalog.cities_of_documents(self.store, documents)
-        topics = catalog.topics_of_documents(self.store, documents)
         results = []
         for hit in hits:
             row = rows.get(hit.passage_id)
@@ -221,7 +221,7 @@ class Searcher:
                 document_id=doc, source=row["source"], title=row["title"], language=row["language"],
                 page=row["page_start"], page_end=row["page_end"], score=round(hit.score, 6),
                 snippet=snippet_of(row["text"]), passage_id=hit.passage_id, matched_passages=counts[doc],
-                cities=[c["name"] for c in cities.get(doc, [])], topics=topics.get(doc, []),
+                cities=[c["name"] for c in cities.get(doc, [])], topics=catalog.topic_list(row["topics"]),
                 translations=[
                     {"document_id": t["document_id"], "source": t["source"], "title": t["title"], "language": t["language"]}
                     for t in sorted(translations.get(doc, []), key=lambda t: t["document_id"])
