@@ -25,6 +25,7 @@ bridge takes the vocabulary's mean and covariance without a pass over the vector
 """
 from __future__ import annotations
 
+import array
 import bisect
 import logging
 import os
@@ -100,8 +101,9 @@ class PackedTerms(Sequence[str]):
         self._blob = blob
         # Where each term starts, and one past the blob's end: term i is [starts[i], starts[i+1] - 1).
         breaks = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 10) if blob else np.zeros(0, np.int64)
-        kind = np.int32 if len(blob) < 2**31 - 1 else np.int64
-        self._starts = np.concatenate([[0], breaks + 1, [len(blob) + 1]]).astype(kind) if blob else np.zeros(1, kind)
+        # An array.array, not numpy: indexing it gives Python ints, 10x faster per term read.
+        starts = np.concatenate([[0], breaks + 1, [len(blob) + 1]]) if blob else np.zeros(1)
+        self._starts = array.array("q", starts.astype(np.int64).tobytes())
 
     @classmethod
     def of(cls, terms: list[str]) -> "PackedTerms":
@@ -156,6 +158,12 @@ class TermIndex:
         self._sorted = self.labels[self._order]
         if is_clustered(self.index):
             self.index.nprobe = min(NPROBE, self.index.nlist)
+            lists = faiss.downcast_InvertedLists(self.index.invlists)
+            if isinstance(lists, faiss.OnDiskInvertedLists):
+                # Mapped lists: faiss starts 32 threads per search to prefetch them, for files on
+                # slow disks; here they are page cache. Measured at 191k terms, 12 words: 8.4 ms
+                # with prefetching, 5.1 ms without (4.2 ms with the lists copied into memory).
+                lists.prefetch_nthread = 0
 
     # -- what the bridge reads -------------------------------------------------------
 
