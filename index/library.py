@@ -55,7 +55,7 @@ from praxis.index.embedders import Embedder, make_embedder
 from praxis.index.keywords import KeywordIndex, make_keyword_index
 from praxis.index.pause import pause_point
 from praxis.index.practices import merge_practices
-from praxis.index.rerank import LanguageCentroids
+from praxis.index.rerank import LanguageCentroids, topic_idf
 from praxis.index.search import Searcher
 from praxis.index.similarity import document_centroids, find_translations_of
 from praxis.index.store import Store, text_hash
@@ -274,7 +274,7 @@ class Library:
         if current is None or current.generation != generation:
             dense = self._current_dense(generation)
             if isinstance(dense, FaissVectors) and dense.dense.centroids is not None:  # saved with its codes
-                current = LanguageCentroids(dense.generation, dense.dense.centroids)
+                current = LanguageCentroids(dense.generation, dense.dense.centroids, topic_idf(self.store))
             elif isinstance(dense, FaissVectors):  # summed from the mapped vectors, not read from SQLite
                 current = LanguageCentroids.from_index(self.store, dense.vectors, dense.generation)
             else:

@@ -126,6 +126,7 @@ def test_language_centroids_saved_with_the_codes_equal_those_read_from_sqlite(li
     assert saved is not None and sorted(saved) == sorted(fresh)
     assert all(np.array_equal(saved[lang], fresh[lang]) for lang in fresh)
     assert reopened.centroids.centroids is saved  # the searcher uses them as saved
+    assert reopened.centroids.topic_weights == LanguageCentroids.from_store(reopened.store).topic_weights
 
 
 def test_damaged_codes_beside_the_dense_cache_are_rebuilt(library: Library) -> None:
