@@ -11,21 +11,18 @@ memory-mapped, not copied (see `DenseIndex`).
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import hashlib
 import sqlite3
-import zlib
 
 import faiss
 import numpy as np
 
+from praxis.index.cache_files import checked_files, file_checksum
 from praxis.index.compact import CompactExactIndex
-from praxis.index.pause import pause_point
 from praxis.index.rerank import LanguageCentroids
 from praxis.index.store import Store
 
@@ -194,12 +191,7 @@ class DenseIndex:
         directory = self._directory(store)
         target = directory / f"dense-g{self.generation}.faiss"
         codes_target = codes_path(target)
-        temps = []
-        try:
-            for suffix in (".faiss", ".codes"):
-                handle, temp = tempfile.mkstemp(dir=directory, prefix=".writing-", suffix=suffix)
-                os.close(handle)
-                temps.append(Path(temp))
+        with checked_files(store, [target, codes_target], "dense_checksum", str(self.generation), "dense-save") as temps:
             with self._lock:
                 overlay = bool(self._removed.any() or len(self._added_ids))
                 base, compact = self._index, self._compact
@@ -212,18 +204,6 @@ class DenseIndex:
             with open(temps[1], "wb") as f:
                 np.savez(f, **compact.parts(), centroid_languages=np.array(languages, dtype=str),
                          centroids=np.array([centroids[lang] for lang in languages], np.float32).reshape(len(languages), self._d))
-            for temp in temps:
-                os.chmod(temp, 0o644)
-                with open(temp, "rb") as f:
-                    os.fsync(f.fileno())
-            # Recorded before the renames: files without their checksum are never trusted.
-            store.set_meta("dense_checksum", f"{self.generation}:{file_checksum(*temps)}")
-            pause_point("dense-save")
-            os.replace(temps[0], target)
-            os.replace(temps[1], codes_target)
-        finally:
-            for temp in temps:
-                temp.unlink(missing_ok=True)
         for stale in [*directory.glob("dense-g*.faiss"), *directory.glob("dense-g*.codes")]:
             if stale not in (target, codes_target):
                 stale.unlink(missing_ok=True)
@@ -317,18 +297,6 @@ def is_id_ordered(index: faiss.Index) -> bool:
     return bool(np.all(np.diff(ids) > 0))
 
 
-def file_checksum(*paths: Path) -> str:
-    """Sizes and CRC-32 of cache files' bytes, read (not mapped: the pages stay out of this
-    process). Detects torn, truncated, damaged or foreign files; CRC-32 reads 147 MiB in
-    67 ms where BLAKE2 took 271 ms, and a reader checks it on every open."""
-    parts = []
-    for path in paths:
-        crc, size = 0, 0
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 22):
-                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
-        parts.append(f"{size}-{crc:08x}")
-    return "+".join(parts)
 
 
 def checksum_of(ids: np.ndarray, vectors: np.ndarray) -> str:

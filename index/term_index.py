@@ -28,8 +28,6 @@ from __future__ import annotations
 import array
 import bisect
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +35,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from praxis.index.dense import file_checksum
-from praxis.index.pause import pause_point
+from praxis.index.cache_files import checked_files, file_checksum
 from praxis.index.store import Store
 
 log = logging.getLogger(__name__)
@@ -260,28 +257,11 @@ class TermIndex:
     def save(self, store: Store, version: str) -> None:
         directory = self.directory(store)
         targets = self._paths(directory, version)
-        temps = []
-        try:
-            for suffix in (".faiss", ".npz"):
-                handle, temp = tempfile.mkstemp(dir=directory, prefix=".writing-", suffix=suffix)
-                os.close(handle)
-                temps.append(Path(temp))
+        with checked_files(store, targets, CHECKSUM_KEY, version, "bridge-save") as temps:
             faiss.write_index(self.index, str(temps[0]))
             with open(temps[1], "wb") as f:
                 np.savez(f, labels=self.labels, terms=np.frombuffer(self.terms.blob, dtype=np.uint8),
                          total=self.total, gram=self.gram, trained_for=np.array([self.trained_for]))
-            for temp in temps:
-                os.chmod(temp, 0o644)  # as the SQLite file: other local readers may open it
-                with open(temp, "rb") as f:
-                    os.fsync(f.fileno())
-            # Recorded before the renames: files without their checksum are never trusted.
-            store.set_meta(CHECKSUM_KEY, f"{version}:{file_checksum(*temps)}")
-            pause_point("bridge-save")
-            for temp, target in zip(temps, targets):
-                os.replace(temp, target)
-        finally:
-            for temp in temps:
-                temp.unlink(missing_ok=True)
         for stale in directory.glob("terms-v*"):
             if stale not in targets:
                 stale.unlink(missing_ok=True)
