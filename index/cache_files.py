@@ -19,6 +19,13 @@ from praxis.index.pause import pause_point
 from praxis.index.store import Store
 
 
+def cache_directory(store: Store, name: str) -> Path:
+    """DATA/<name>, created on first use."""
+    path = store.data_dir / name
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def file_checksum(*paths: Path) -> str:
     """Sizes and CRC-32 of cache files' bytes, read (not mapped: the pages stay out of this
     process). Detects torn, truncated, damaged or foreign files; CRC-32 reads 147 MiB in

@@ -21,7 +21,7 @@ import sqlite3
 import faiss
 import numpy as np
 
-from praxis.index.cache_files import checked_files, file_checksum
+from praxis.index.cache_files import cache_directory, checked_files, file_checksum
 from praxis.index.compact import CompactExactIndex
 from praxis.index.rerank import LanguageCentroids
 from praxis.index.store import Store
@@ -172,9 +172,7 @@ class DenseIndex:
 
     @staticmethod
     def _directory(store: Store) -> Path:
-        path = store.data_dir / "dense"
-        path.mkdir(exist_ok=True)
-        return path
+        return cache_directory(store, "dense")
 
     @staticmethod
     def recorded_checksum(store: Store, generation: int) -> str | None:

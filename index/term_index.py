@@ -35,7 +35,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from praxis.index.cache_files import checked_files, file_checksum
+from praxis.index.cache_files import cache_directory, checked_files, file_checksum
 from praxis.index.store import Store
 
 log = logging.getLogger(__name__)
@@ -246,9 +246,7 @@ class TermIndex:
 
     @staticmethod
     def directory(store: Store) -> Path:
-        path = store.data_dir / "bridge"
-        path.mkdir(exist_ok=True)
-        return path
+        return cache_directory(store, "bridge")
 
     @staticmethod
     def _paths(directory: Path, version: str) -> tuple[Path, Path]:
