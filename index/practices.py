@@ -109,6 +109,7 @@ class SimilarPractice:
     cities: list[CityRef]
     languages: list[str]
     score: float
+    country: str | None = None  # a national practice has a country and no city
 
 
 # -- schema upgrades ----------------------------------------------------------------------
@@ -521,5 +522,5 @@ def similar_practices(store: Store, practice_id: int, k: int = SIMILAR_K) -> lis
     ranked = sorted(((float(s), pid) for s, pid in zip(scores, others) if pid not in blocked_docs | blocked_cities),
                     key=lambda t: (-t[0], t[1]))[:k]
     records = practices_by_ids(store, [pid for _s, pid in ranked])
-    return [SimilarPractice(pid, records[pid].name, records[pid].cities, records[pid].languages, round(score, 4))
-            for score, pid in ranked if pid in records]
+    return [SimilarPractice(pid, records[pid].name, records[pid].cities, records[pid].languages, round(score, 4),
+                            records[pid].country) for score, pid in ranked if pid in records]

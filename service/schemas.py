@@ -325,6 +325,7 @@ class SimilarPractice(BaseModel):
     cities: list[PracticeCity]
     languages: list[str]
     score: float = Field(description="cosine of the practices' mean passage embeddings")
+    country: str | None = Field(default=None, description="ISO 3166 alpha-2; a national practice has no city")
 
 
 class PracticeDetail(PracticeSummary):

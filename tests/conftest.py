@@ -42,6 +42,7 @@ SMALL_LIBRARY_FILES = [
     "039-athens-el.pdf",
     "061-mechelen-livadeia-en.pdf",
     "062-jelgava-schaerbeek-en.pdf",
+    "034-it-it.pdf",  # a national practice: a country, no city
 ]
 # Corpus files NOT in the small library, for upload tests.
 UPLOADABLE_FILES = ["018-barcelona-en.pdf", "046-amsterdam-nl.pdf", "056-helsinki-fi.pdf", "027-lorrach-de.pdf"]
@@ -86,7 +87,7 @@ def api_key() -> str:
 
 @pytest.fixture(scope="session")
 def small_library(tmp_path_factory) -> Path:
-    """The data directory of a real library of ~14 corpus PDFs (read-only: copy it to write)."""
+    """The data directory of a real library of ~15 corpus PDFs (read-only: copy it to write)."""
     from praxis.ingest.catalogue import load_catalogue
     from praxis.service.ingest_job import items_from_paths, run_ingest
     from praxis.service.wiring import open_library

@@ -31,7 +31,8 @@ def get_practice(
     passages = [PracticePassage(id=p.id, document_id=p.document_id, ordinal=p.ordinal, page_start=p.page_start,
                                 page_end=p.page_end, language=p.language, text=p.text)
                 for p in practice_index.practice_passages(store, practice_id)]
-    similar = [SimilarPractice(id=s.id, name=s.name, cities=practice_cities(s.cities), languages=s.languages, score=s.score)
+    similar = [SimilarPractice(id=s.id, name=s.name, cities=practice_cities(s.cities), languages=s.languages, score=s.score,
+                               country=s.country)
                for s in practice_index.similar_practices(store, practice_id)]
     return PracticeDetail(
         **practice_summary(record).model_dump(),

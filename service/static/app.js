@@ -920,7 +920,7 @@
       const description = Array.isArray(p.description) ? p.description : (p.description || p.summary ? [p.description || p.summary] : []);
       const facts = [
         [t("practice.run_by"), cities.length ? cities.map((c, i) => [i ? ", " : "", h("a", { href: cityHref(c.name) }, c.name),
-          c.country ? ` (${c.country})` : ""]) : t("city_unknown")],
+          c.country ? ` (${c.country})` : ""]) : (p.country ? `${t("practice.national")} (${p.country})` : t("city_unknown"))],
         [t("practice.organisation"), p.organisation || p.organization],
         [t("practice.period"), p.period || p.year],
         [t("practice.target_groups"), Array.isArray(p.target_groups) && p.target_groups.length ? p.target_groups.join(", ") : null],
@@ -958,7 +958,8 @@
       return h("li", {},
         h("a", { href: practiceHref(s.id || s.practice_id), translate: "no" }, s.name || s.title),
         cities.length ? [" — ", cities.map((c, i) => [i ? ", " : "", h("a", { href: cityHref(c.name) }, c.name),
-                                                     c.country ? ` (${c.country})` : ""])] : null,
+                                                     c.country ? ` (${c.country})` : ""])]
+          : (s.country ? ` — ${t("practice.national")} (${s.country})` : null),
         languages.length ? ` · ${languages.map(languageName).join(", ")}` : "",
         s.score !== undefined ? [" ", strength(s)] : null);
     }));

@@ -65,6 +65,17 @@ def test_practice_page_shows_sources_versions_and_similar_practices(open_page, h
         page.locator("#practice-title", has_text=other.get("name") or other["title"]).wait_for()
 
 
+def test_a_national_practice_shows_its_country_not_a_city(open_page, http):
+    national = [p for d in http.get("/documents", params={"limit": 500}).json()["items"]
+                for p in http.get(f"/documents/{d['id']}").json()["practices"] if not p.get("cities")]
+    assert national, "the test library holds a national practice (a country, no city)"
+    practice = http.get(f"/practices/{national[0]['id']}").json()
+    page = open_page(f"/#/practice/{practice['id']}")
+    page.locator("#practice-title").wait_for()
+    run_by = page.locator("dl.facts dd").first.inner_text()
+    assert run_by == f"national initiative ({practice['country']})"
+
+
 def test_recommendation_practice_card_leads_to_the_practice_page(open_page, http):
     needs = COHORT["mentees"][0]["needs"]
     answer = http.post("/recommend", json={"needs": needs}).json()
