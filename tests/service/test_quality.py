@@ -18,14 +18,15 @@ CATALOGUE = ROOT / "corpus" / "catalogue.jsonl"
 
 # Today's figures (README) minus a margin of about 0.02. The search set grew from 57 to 80
 # queries (issue 11: 23 more cross-lingual ones in the weakest languages), so the floors follow
-# the 80-query figures (hybrid 0.736, cross-lingual recall 0.693, same-language 0.901 since the
-# richer topic taxonomy and idf-weighted topic agreement of issue 11; were 0.717, 0.637, 0.902).
+# the 80-query figures (hybrid 0.739, cross-lingual recall 0.711, same-language 0.901 since the
+# richer topic taxonomy, idf-weighted topic agreement and 8 bridged words; were 0.717, 0.637, 0.902).
 SEARCH_FLOORS = {
-    ("hybrid", "ndcg@10"): 0.715,
-    ("hybrid cross-lingual", "recall@10"): 0.67,
+    ("hybrid", "ndcg@10"): 0.72,
+    ("hybrid cross-lingual", "recall@10"): 0.69,
     ("hybrid same-language", "ndcg@10"): 0.88,
 }
-RECOMMENDATION_FLOORS = {"mentor hit@3": 0.92, "practice ndcg@10": 0.62, "per file ndcg@10": 0.585}  # today 0.964, 0.643, 0.606
+# today 1.000 (one miss of 28 is 0.964), 0.631, 0.603
+RECOMMENDATION_FLOORS = {"mentor hit@3": 0.96, "practice ndcg@10": 0.61, "per file ndcg@10": 0.58}
 
 
 @pytest.fixture(scope="module")
