@@ -150,9 +150,7 @@ def _national_practice(doc: Document) -> list[Practice]:
     national = _COUNTRY_CODE.fullmatch(country) is not None and country != "EU"
     if not national or doc.pages > SHORT_DOCUMENT_PAGES or doc.kind in (REPORT, PRESENTATION):
         return []
-    practice = _practice(doc, None, doc.title, list(range(len(doc.passages))), "catalogue", [])
-    practice.country = country
-    return [practice]
+    return [_practice(doc, None, doc.title, list(range(len(doc.passages))), "catalogue", [], country)]
 
 
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
@@ -386,7 +384,10 @@ def _without_city(words: list[str], city: City | None, gazetteer: Gazetteer) -> 
 # -- one practice record -------------------------------------------------------------------
 
 
-def _practice(doc: Document, city: City | None, name: str, indexes: list[int], origin: str, cities: list[City]) -> Practice:
+def _practice(
+    doc: Document, city: City | None, name: str, indexes: list[int], origin: str, cities: list[City],
+    country: str | None = None,
+) -> Practice:
     whole = len(indexes) == len(doc.passages)
     topics = sorted({t for i in indexes for t in doc.passages[i].topics} | (set(doc.topics) if whole else set()))
     text = "\n".join(doc.passages[i].text for i in indexes)
@@ -397,6 +398,7 @@ def _practice(doc: Document, city: City | None, name: str, indexes: list[int], o
         cities=cities or ([city] if city else []), organisation=organisation(text, name),
         description=describe(text, name, city, skip=(doc.title, name)),
         target_groups=target_groups(text), period=period(name, text), names=initiative_names(name, city),
+        country=country or (city.country if city else None),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from praxis.service.recommend import MenteeProfile
+from praxis.service.recommend.models import PracticeSource
 
 # -- errors and health ------------------------------------------------------------------
 
@@ -302,20 +303,6 @@ class PracticeDocument(BaseModel):
     source: str
     title: str
     language: str | None
-    file_url: str
-
-
-class PracticeSource(BaseModel):
-    """One document that describes the practice, citable by page."""
-
-    document_id: int
-    source: str
-    title: str = Field(description="the document's title")
-    name: str = Field(description="the practice's name in this document")
-    language: str | None
-    kind: str | None
-    page_start: int
-    page_end: int
     file_url: str
 
 

@@ -10,14 +10,14 @@ Every SQL statement is in praxis.index.evidence.
 from __future__ import annotations
 
 from praxis.index import evidence as reads
+from praxis.index.evidence import PassageFacts, PracticeRow
 from praxis.index import practices as practice_records
-from praxis.index.practices import PracticeSource
 from praxis.index.library import Library
 from praxis.index.search import snippet_of
 from praxis.service.recommend.evidence import Hit, NeedEvidence, Retrieved, retrieve
 from praxis.service.recommend.mentee import UnknownCity, resolve_mentee
 from praxis.service.recommend.models import (
-    Evidence, MenteeContext, MenteeProfile, MentorCard, NeedStatus, PracticeCard, PracticeSourceRef, Recommendation,
+    Evidence, MenteeContext, MenteeProfile, MentorCard, NeedStatus, PracticeCard, PracticeSource, Recommendation,
 )
 from praxis.service.recommend.needs import Need, split_needs, understand
 from praxis.service.recommend.scoring import (
@@ -83,12 +83,27 @@ def _message(statuses: list[NeedStatus]) -> str | None:
     return None
 
 
+def _own_practice(analysis: Analysis, facts: PassageFacts, city: int | None) -> PracticeRow | None:
+    """The first practice the passage describes (of `city`, when given)."""
+    return next((analysis.practices[p] for p in facts.practice_ids if p in analysis.practices
+                 and (city is None or analysis.practices[p].geonameid == city)), None)
+
+
 def _cite(analysis: Analysis, hit: Hit, city: int | None = None) -> str:
     facts = analysis.retrieved.facts[hit.passage_id]
-    own = [analysis.practices[p] for p in facts.practice_ids if p in analysis.practices
-           and (city is None or analysis.practices[p].geonameid == city)]
-    name = own[0].title if own else facts.title
+    own = _own_practice(analysis, facts, city)
+    name = own.title if own else facts.title
     return f"{name[:NEED_LABEL_CHARS]} ({facts.source}, p. {facts.page})"
+
+
+def _answers(answered: list[int], need_count: int, cited: str) -> str:
+    return f"answers {len(answered)} of {need_count} need{'s' if need_count > 1 else ''}: {cited}"
+
+
+def _context_note(mentee: MenteeContext, country: str | None, population: int | None) -> str:
+    """"; same country: no; similar size: yes (…)": how the owner fits the mentee."""
+    note = f"; same country: {'yes' if country == mentee.country else 'no'}" if mentee.country else ""
+    return f"{note}; {_size_note(mentee, population)}"
 
 
 def _size_note(mentee: MenteeContext, population: int | None) -> str:
@@ -100,12 +115,11 @@ def _size_note(mentee: MenteeContext, population: int | None) -> str:
 
 def _evidence(analysis: Analysis, need_index: int, hit: Hit, factor: float, city: int | None) -> Evidence:
     facts = analysis.retrieved.facts[hit.passage_id]
-    own = [analysis.practices[p] for p in facts.practice_ids if p in analysis.practices
-           and (city is None or analysis.practices[p].geonameid == city)]
+    own = _own_practice(analysis, facts, city)
     score = round(hit.rank_weight * hit.support * factor, 4)
     return Evidence(
-        need=analysis.texts[need_index], need_index=need_index, practice=own[0].title if own else None,
-        practice_id=own[0].id if own else None, document_id=facts.document_id, source=facts.source,
+        need=analysis.texts[need_index], need_index=need_index, practice=own.title if own else None,
+        practice_id=own.id if own else None, document_id=facts.document_id, source=facts.source,
         title=facts.title, page=facts.page, snippet=snippet_of(facts.text, SNIPPET_CHARS), score=score,
         strength=strength(score),
     )
@@ -118,12 +132,10 @@ def mentor_card(analysis: Analysis, scored: ScoredMentor) -> MentorCard:
     cited = "; ".join(
         f"“{texts[i][:NEED_LABEL_CHARS]}” — {_cite(analysis, scored.evidence[i].answer, city.geonameid)}" for i in answered
     )
-    reason = f"answers {len(answered)} of {len(texts)} need{'s' if len(texts) > 1 else ''}: {cited}"
+    reason = _answers(answered, len(texts), cited)
     if scored.experience:
         reason += f"; documented mentor ({scored.experience[0][:NEED_LABEL_CHARS]})"
-    if analysis.mentee.country:
-        reason += f"; same country: {'yes' if city.country == analysis.mentee.country else 'no'}"
-    reason += f"; {_size_note(analysis.mentee, city.population)}"
+    reason += _context_note(analysis.mentee, city.country, city.population)
     score = round(scored.score, 4)
     return MentorCard(
         city=city.name, geonameid=city.geonameid, country=city.country, population=city.population,
@@ -136,30 +148,26 @@ def mentor_card(analysis: Analysis, scored: ScoredMentor) -> MentorCard:
     )
 
 
-def practice_card(analysis: Analysis, item: ScoredPractice, sources: list[PracticeSource]) -> PracticeCard:
+def practice_card(
+    analysis: Analysis, item: ScoredPractice, sources: list[practice_records.PracticeSource]
+) -> PracticeCard:
     practice, texts = item.practice, analysis.texts
     top = item.top_hit()
     facts = analysis.retrieved.facts[top.passage_id]
     answered = item.answered
     cited = "; ".join(f"“{texts[i][:NEED_LABEL_CHARS]}” (p. {analysis.retrieved.facts[item.evidence[i].answer.passage_id].page})"
                       for i in answered)
-    reason = f"answers {len(answered)} of {len(texts)} need{'s' if len(texts) > 1 else ''}: {cited}"
+    reason = _answers(answered, len(texts), cited)
     if practice.topics:
         reason += "; topics: " + ", ".join(practice.topics[:4])
-    if analysis.mentee.country:
-        reason += f"; same country: {'yes' if practice.country == analysis.mentee.country else 'no'}"
-    reason += f"; {_size_note(analysis.mentee, practice.population)}"
+    reason += _context_note(analysis.mentee, practice.country, practice.population)
     score = round(item.score, 4)
     return PracticeCard(
         practice_id=practice.id, title=practice.title, city=practice.city, country=practice.country,
         document_id=practice.document_id, source=facts.source, page=facts.page, page_end=facts.page_end,
         language=practice.language, snippet=snippet_of(facts.text, SNIPPET_CHARS), topics=practice.topics,
         needs=[texts[i] for i in answered], need_indexes=answered, score=score, strength=strength(score),
-        reason=reason, sources=[
-            PracticeSourceRef(document_id=s.document_id, source=s.source, title=s.title, language=s.language,
-                              page=s.page_start, page_end=s.page_end)
-            for s in sources
-        ],
+        reason=reason, sources=[PracticeSource.of(s) for s in sources],
     )
 
 

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from praxis.index import practices as practice_index
+
 Strength = Literal["strong", "partial", "weak"]
 NeedStatusName = Literal["answered", "gap", "not_understood"]
 
@@ -73,15 +75,29 @@ class Evidence(BaseModel):
     strength: Strength
 
 
-class PracticeSourceRef(BaseModel):
-    """One document that describes the practice, citable by page."""
+def file_url(document_id: int) -> str:
+    """Where the API serves a document's PDF."""
+    return f"/documents/{document_id}/file"
+
+
+class PracticeSource(BaseModel):
+    """One document that describes the practice, citable by page (practice cards and pages)."""
 
     document_id: int
     source: str
     title: str = Field(description="the document's title")
+    name: str = Field(description="the practice's name in this document")
     language: str | None
-    page: int
+    kind: str | None
+    page_start: int
     page_end: int
+    file_url: str
+
+    @classmethod
+    def of(cls, record: "practice_index.PracticeSource") -> "PracticeSource":
+        return cls(document_id=record.document_id, source=record.source, title=record.title, name=record.name,
+                   language=record.language, kind=record.kind, page_start=record.page_start,
+                   page_end=record.page_end, file_url=file_url(record.document_id))
 
 
 class PracticeCard(BaseModel):
@@ -101,7 +117,7 @@ class PracticeCard(BaseModel):
     score: float
     strength: Strength
     reason: str
-    sources: list[PracticeSourceRef] = Field(
+    sources: list[PracticeSource] = Field(
         default_factory=list, description="every document that describes this practice (one initiative, several sheets or languages)")
 
 

@@ -41,8 +41,6 @@ def get_practice(
         document=PracticeDocument(id=record.document_id, source=first.source if first else "",
                                   title=first.title if first else "", language=first.language if first else None,
                                   file_url=file_url(record.document_id)),
-        sources=[PracticeSource(document_id=s.document_id, source=s.source, title=s.title, name=s.name,
-                                language=s.language, kind=s.kind, page_start=s.page_start, page_end=s.page_end,
-                                file_url=file_url(s.document_id)) for s in sources],
+        sources=[PracticeSource.of(s) for s in sources],
         passages=passages, similar=similar,
     )

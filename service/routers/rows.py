@@ -4,11 +4,8 @@ from __future__ import annotations
 import sqlite3
 
 from praxis.index.practices import CityRef, PracticeRecord
+from praxis.service.recommend.models import file_url
 from praxis.service.schemas import DocumentSummary, PracticeCity, PracticeSummary, TranslationRef
-
-def file_url(document_id: int) -> str:
-    return f"/documents/{document_id}/file"
-
 
 def document_summary(row: sqlite3.Row) -> DocumentSummary:
     return DocumentSummary(

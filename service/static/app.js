@@ -495,7 +495,7 @@
     if (!others.length) return null;
     return h("p", { class: "card-sources" }, h("span", { class: "label" }, t("practice.sources") + ": "),
       ...others.flatMap((s, i) => [i ? " · " : "",
-        h("a", { href: docHref(s.document_id, s.page), title: s.title }, `${s.source} (${languageName(s.language)})`)]));
+        h("a", { href: docHref(s.document_id, s.page_start), title: s.title }, `${s.source} (${languageName(s.language)})`)]));
   }
 
   // =============================================================================================

@@ -67,7 +67,7 @@ def test_every_card_carries_checkable_evidence(library: Library) -> None:
         assert card.snippet and card.page >= 1 and card.source.endswith(".pdf") and card.needs and card.reason
         # every document of the practice is listed, the cited one among them
         assert card.source in {s.source for s in card.sources}
-        assert all(s.page >= 1 and s.title for s in card.sources)
+        assert all(s.page_start >= 1 and s.title for s in card.sources)
     for mentor in answer.mentors:
         assert mentor.evidence and 0 < mentor.score <= 1
         assert {e.need for e in mentor.evidence} <= set(answer.needs)
