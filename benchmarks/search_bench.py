@@ -178,7 +178,7 @@ def add_term_vectors(conn, n_passages: int, rng: np.random.Generator) -> int:
     target = int(SAMPLE_TERMS * (n_passages / SAMPLE_PASSAGES) ** HEAPS_EXPONENT)
     terms += [f"synthetic{i:07d}x" for i in range(max(0, target - len(terms)))]
     vectors = random_unit_vectors(rng, len(terms))
-    conn.executemany("INSERT INTO term_vectors VALUES (?, ?)", zip(terms, map(vector_to_blob, vectors)))
+    conn.executemany("INSERT INTO term_vectors(term, vector) VALUES (?, ?)", zip(terms, map(vector_to_blob, vectors)))
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('terms_version', '1')")
     return len(terms)
 

@@ -165,6 +165,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 
 -- A cache like the faiss file: filled after each ingest job, emptied when the embedder changes.
 -- (A rowid table: 1.5 KB rows pack 2.2x worse WITHOUT ROWID.)
 CREATE TABLE IF NOT EXISTS term_vectors (
-    term   TEXT PRIMARY KEY,
-    vector BLOB NOT NULL
+    term     TEXT PRIMARY KEY,  -- as the FTS index folds it ("gefluchteten")
+    vector   BLOB NOT NULL,     -- of the spelling below: the model reads "geflüchteten" better
+    spelling TEXT               -- how the library writes it, when that differs; NULL: as the term
 );

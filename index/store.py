@@ -30,6 +30,7 @@ DB_NAME = "praxis.sqlite3"
 ADDED_COLUMNS = [
     ("cities", "aliases", "TEXT NOT NULL DEFAULT ''"),
     ("cities", "name_source", "TEXT NOT NULL DEFAULT 'gazetteer'"),
+    ("term_vectors", "spelling", "TEXT"),
 ]
 
 
@@ -308,9 +309,10 @@ class Store:
             if before_commit is not None:
                 before_commit()
 
-    def add_term_vectors(self, rows: Iterable[tuple[str, bytes]]) -> None:
+    def add_term_vectors(self, rows: Iterable[tuple[str, bytes, str | None]]) -> None:
+        """(term, vector, spelling or None) rows."""
         with self.transaction(counter="terms_version") as conn:
-            conn.executemany("INSERT OR REPLACE INTO term_vectors(term, vector) VALUES (?, ?)", rows)
+            conn.executemany("INSERT OR REPLACE INTO term_vectors(term, vector, spelling) VALUES (?, ?, ?)", rows)
 
     def remove_term_vectors(self, terms: list[str]) -> None:
         with self.transaction(counter="terms_version") as conn:

