@@ -93,7 +93,12 @@ def _cite(analysis: Analysis, hit: Hit, city: int | None = None) -> str:
     facts = analysis.retrieved.facts[hit.passage_id]
     own = _own_practice(analysis, facts, city)
     name = own.title if own else facts.title
-    return f"{name[:NEED_LABEL_CHARS]} ({facts.source}, p. {facts.page})"
+    return f"{_label(name)} ({facts.source}, p. {facts.page})"
+
+
+def _label(text: str) -> str:
+    """A need or a title quoted inside a reason: cut at a word, marked when cut."""
+    return snippet_of(text, NEED_LABEL_CHARS)
 
 
 def _answers(answered: list[int], need_count: int, cited: str) -> str:
@@ -130,11 +135,11 @@ def mentor_card(analysis: Analysis, scored: ScoredMentor) -> MentorCard:
     answered = scored.answered
     texts = analysis.texts
     cited = "; ".join(
-        f"“{texts[i][:NEED_LABEL_CHARS]}” — {_cite(analysis, scored.evidence[i].answer, city.geonameid)}" for i in answered
+        f"“{_label(texts[i])}” — {_cite(analysis, scored.evidence[i].answer, city.geonameid)}" for i in answered
     )
     reason = _answers(answered, len(texts), cited)
     if scored.experience:
-        reason += f"; documented mentor ({scored.experience[0][:NEED_LABEL_CHARS]})"
+        reason += f"; documented mentor ({_label(scored.experience[0])})"
     reason += _context_note(analysis.mentee, city.country, city.population)
     score = round(scored.score, 4)
     return MentorCard(
@@ -155,7 +160,7 @@ def practice_card(
     top = item.top_hit()
     facts = analysis.retrieved.facts[top.passage_id]
     answered = item.answered
-    cited = "; ".join(f"“{texts[i][:NEED_LABEL_CHARS]}” (p. {analysis.retrieved.facts[item.evidence[i].answer.passage_id].page})"
+    cited = "; ".join(f"“{_label(texts[i])}” (p. {analysis.retrieved.facts[item.evidence[i].answer.passage_id].page})"
                       for i in answered)
     reason = _answers(answered, len(texts), cited)
     if practice.topics:

@@ -146,3 +146,12 @@ def test_recommend_bad_input_is_one_line(small_library: Path, argv: list[str], e
     )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and expected in done.stderr
+
+
+def test_a_long_need_is_quoted_in_a_reason_up_to_a_whole_word(library: Library) -> None:
+    need = "We need an information point for newly arrived families and language courses for mothers with small children"
+    answer = ask(library, need)
+    quoted = [part.split("”")[0] for card in [*answer.mentors, *answer.practices] for part in card.reason.split("“")[1:]]
+    assert quoted
+    for text in quoted:
+        assert text.endswith(" …") and need.startswith(text[:-2]) and need[len(text) - 2] == " "
