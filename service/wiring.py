@@ -8,6 +8,7 @@ not spell that way ("Wien" finds Vienna).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,12 +19,19 @@ from praxis.ingest.models import City
 
 
 def query_topics(query: str) -> Sequence[str]:
+    """The query's topics, read with its own language's keywords (and English): with every
+    language's, false friends tag it ("minorités" began the Italian "minori", minors, so a
+    French query on language learning was tagged youth). Measured on the 80 labelled queries,
+    nothing tuned: hybrid cross-lingual nDCG@10 0.666 -> 0.682 (halves A 0.650 -> 0.653, B
+    0.684 -> 0.713), same-language 0.902 unchanged; French queries 0.709 -> 0.835."""
     from praxis.ingest.topics import assign_topics
 
-    return assign_topics(query)
+    return assign_topics(query, query_language(query))
 
 
+@functools.lru_cache(maxsize=4096)
 def query_language(query: str) -> str | None:
+    """Detected once per query text: topics and the term bridge both ask (~2 ms each time)."""
     from praxis.ingest.language import detect_language
 
     return detect_language(query)

@@ -34,14 +34,15 @@ class Need:
         return bool(self.known_words or self.topics)
 
 
-def split_needs(text: str) -> list[str]:
-    """Separate needs: sentences, lines and list items; context-only sentences dropped."""
+def split_needs(text: str, language: str | None = None) -> list[str]:
+    """Separate needs: sentences, lines and list items; context-only sentences dropped.
+    `language`: the text's, so that topics are read with its own keywords (see `understand`)."""
     parts = [p.strip(" -•·*\t") for p in _SPLIT.split(text)]
     parts = [p for p in parts if len(p.split()) >= 2 or len(p) >= 8]
     if not parts:
         return [text.strip()]
     # "We are a town of 20,000 near Athens" is context, not a need: a number and no topic.
-    needs = [p for p in parts if assign_topics(p) or not _NUMBER.search(p)] or parts
+    needs = [p for p in parts if assign_topics(p, language) or not _NUMBER.search(p)] or parts
     while len(needs) > MAX_NEEDS:  # merge the two shortest neighbours
         i = min(range(len(needs) - 1), key=lambda j: len(needs[j]) + len(needs[j + 1]))
         needs[i : i + 2] = [needs[i] + " " + needs[i + 1]]
@@ -52,13 +53,15 @@ def content_words(text: str) -> list[str]:
     return sorted({w.lower() for w in _CONTENT_WORD.findall(text)} - STOPWORDS)
 
 
-def understand(store: Store, texts: list[str]) -> list[Need]:
-    """Each need with its topics and the content words the library knows (one query for all)."""
+def understand(store: Store, texts: list[str], language: str | None = None) -> list[Need]:
+    """Each need with its topics and the content words the library knows (one query for all).
+    Topics are read with the keywords of the mentee's `language` (and English) when it is
+    known: another language's keyword can be a false friend (see service/wiring.query_topics)."""
     words = {text: content_words(text) for text in texts}
     known = reads.known_terms(store, [w for ws in words.values() for w in ws])
     from praxis.index.lexical import fts_fold
 
     return [
-        Need(i, text, tuple(assign_topics(text)), tuple(w for w in words[text] if fts_fold(w) in known))
+        Need(i, text, tuple(assign_topics(text, language)), tuple(w for w in words[text] if fts_fold(w) in known))
         for i, text in enumerate(texts)
     ]
