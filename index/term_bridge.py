@@ -174,18 +174,23 @@ def sync_term_vectors(store: Store, embedder: Embedder) -> int:
     return len(missing)
 
 
+SPELLING_SCAN_SLACK = 5000  # passages read in a row without a new term before the search stops
 _WRITTEN_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def library_spellings(store: Store, terms: list[str]) -> dict[str, str]:
     """The most frequent lower-case written form of each folded term, read from the passages
-    newest first (new terms come from the passages just written) until every term is found."""
+    newest first (new terms come from the passages just written) until every term is found,
+    or SPELLING_SCAN_SLACK passages in a row found none (a term the tokenizers split
+    differently keeps its folded form instead of costing a scan of the whole library)."""
     wanted = set(terms)
     counts: dict[str, Counter] = {}
     folds: dict[str, str] = {}  # folding is most of the cost: each written word once
+    barren = 0
     for (text,) in store.conn.execute("SELECT text FROM passages ORDER BY id DESC"):
-        if not wanted:
+        if not wanted or barren > SPELLING_SCAN_SLACK:
             break
+        before = len(wanted)
         for word in _WRITTEN_WORD.findall(text):
             lower = word.lower()
             folded = folds.get(lower)
@@ -194,6 +199,7 @@ def library_spellings(store: Store, terms: list[str]) -> dict[str, str]:
             if folded in wanted or folded in counts:
                 counts.setdefault(folded, Counter())[lower] += 1
                 wanted.discard(folded)
+        barren = 0 if len(wanted) < before else barren + 1
     # most frequent first; ties to the lowest code point, so a rebuild gives the same spelling
     return {term: min(forms, key=lambda form: (-forms[form], form)) for term, forms in counts.items()}
 

@@ -341,3 +341,18 @@ def test_a_library_with_folded_term_vectors_re_embeds_them_once(library: Library
     assert sync_term_vectors(store, library.embedder) == 0
     zero = store.conn.execute("SELECT count(*) FROM term_vectors WHERE vector = zeroblob(length(vector))").fetchone()[0]
     assert zero == 0
+
+
+def test_spellings_are_read_from_the_newest_passages_first(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    from praxis.index import term_bridge
+
+    doc = english_doc("de.pdf", GERMAN)
+    doc.passages = [Passage(GERMAN, 1, 1, "de", [VIENNA], [])]
+    library.write(doc)
+    library.finish_writes()
+    store = library.store
+    assert term_bridge.library_spellings(store, ["gefluchtete", "refugees", "zzzz"]) == {
+        "gefluchtete": "geflüchtete", "refugees": "refugees"}
+    # a term not found in SPELLING_SCAN_SLACK passages in a row ends the search: older ones stay unread
+    monkeypatch.setattr(term_bridge, "SPELLING_SCAN_SLACK", 0)
+    assert term_bridge.library_spellings(store, ["zzzz", "refugees"]) == {}
