@@ -30,6 +30,7 @@ Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 10  # lower than the usual 60: the first ranks of each list matter most here (measured)
 LEXICAL_WEIGHT = 0.3  # BM25 crosses languages only through the term bridge: its votes count less (measured)
 MMR_LAMBDA = 0.75  # relevance vs. novelty when choosing the next document
+BRIDGED_KEPT = 4096  # queries whose bridged terms are kept (a request asks twice; repeats are common)
 
 
 @dataclass
@@ -140,9 +141,13 @@ class Searcher:
 
     def bridged_terms(self, query: str) -> list[str]:
         """Library terms in other languages that lexical search also looks for (shown to users)."""
-        if query not in self._bridged:
-            self._bridged[query] = self.bridge.expand(query, self.embedder)
-        return self._bridged[query]
+        terms = self._bridged.get(query)
+        if terms is None:
+            terms = self.bridge.expand(query, self.embedder)
+            if len(self._bridged) >= BRIDGED_KEPT:  # a long-running server sees endless queries
+                self._bridged.clear()
+            self._bridged[query] = terms
+        return terms
 
     def _owners(self, passage_ids: list[int]) -> dict[int, int]:
         rows = self.store.select_in("SELECT id, document_id FROM passages WHERE id IN ({ids})", passage_ids)

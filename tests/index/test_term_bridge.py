@@ -356,3 +356,14 @@ def test_spellings_are_read_from_the_newest_passages_first(library: Library, mon
     # a term not found in SPELLING_SCAN_SLACK passages in a row ends the search: older ones stay unread
     monkeypatch.setattr(term_bridge, "SPELLING_SCAN_SLACK", 0)
     assert term_bridge.library_spellings(store, ["zzzz", "refugees"]) == {}
+
+
+def test_the_searcher_keeps_a_bounded_number_of_bridged_queries(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    from praxis.index import search
+
+    monkeypatch.setattr(search, "BRIDGED_KEPT", 3)
+    searcher = library.searcher
+    for i in range(10):
+        searcher.bridged_terms(f"uchodźców {i}")
+    assert len(searcher._bridged) <= 3
+    assert searcher.bridged_terms("uchodźców") == searcher.bridged_terms("uchodźców")
