@@ -31,7 +31,7 @@ import numpy as np
 
 import faiss
 
-from praxis.index.term_bridge import DEPTH, IVF_FROM, MAX_WORDS, TermBridge, WordVectors
+from praxis.index.term_bridge import DEPTH, IVF_FROM, MAX_WORDS, TermBridge, QueryVectors
 
 
 def exact_index(matrix: np.ndarray) -> faiss.Index:
@@ -52,7 +52,7 @@ def main() -> int:
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     float32_mib = matrix.nbytes / 2**20
     started = time.perf_counter()
-    bridge = TermBridge("bench", [f"t{i}" for i in range(args.terms)], matrix.copy(), WordVectors())
+    bridge = TermBridge("bench", [f"t{i}" for i in range(args.terms)], matrix.copy(), QueryVectors())
     build_s = time.perf_counter() - started
     exact = exact_index(matrix) if args.terms >= IVF_FROM else bridge.index
     timings: dict[str, list[float]] = {"float32 product + argpartition (before)": [], "faiss SQ8, every code": [], "faiss SQ8, clustered (now)": []}

@@ -59,7 +59,7 @@ from praxis.index.rerank import LanguageCentroids, topic_idf
 from praxis.index.search import Searcher
 from praxis.index.similarity import document_centroids, find_translations_of
 from praxis.index.store import Store, text_hash
-from praxis.index.term_bridge import TermBridge, WordVectors, sync_term_vectors
+from praxis.index.term_bridge import TermBridge, QueryVectors, sync_term_vectors
 from praxis.index.vectors import VectorIndex, make_vector_index
 from praxis.index.vectors.factory import check_backend
 from praxis.index.vectors.faiss_index import FaissVectors
@@ -199,7 +199,7 @@ class Library:
         self._centroids: LanguageCentroids | None = None
         self._document_centroids: tuple[int, dict[int, np.ndarray]] = (-1, {})
         self._bridge: TermBridge | None = None
-        self._word_vectors = WordVectors()
+        self._query_vectors = QueryVectors()
         self._batch_depth = 0
         self._repairing: threading.Thread | None = None
         self._switching: threading.Thread | None = None
@@ -242,7 +242,7 @@ class Library:
         with self._cache_lock:
             self.embedder, self._query_embedder, self._spec = writer, reader, spec
             self._dense = self._open_vectors()
-            self._word_vectors = WordVectors()
+            self._query_vectors = QueryVectors()
             self._bridge = None
         log.info("switched to the embedder %s", writer.identifier)
 
@@ -300,7 +300,7 @@ class Library:
     def _current_bridge(self, version: str | None) -> TermBridge:
         current = self._bridge
         if current is None or current.version != version:
-            current = self._bridge = TermBridge.from_store(self.store, self._word_vectors, self.query_language)
+            current = self._bridge = TermBridge.from_store(self.store, self._query_vectors, self.query_language)
             if current.built:  # nothing saved for these terms (a library from before): save it for the next reader
                 self._save_bridge(current)
         return current

@@ -56,7 +56,7 @@ EMBED_BATCH, WRITE_BATCH = 256, 4096
 # and ties on B (0.683): the rarest words carry the meaning, common ones bring noise.
 # Recommendation: mentor hit@3 0.964 -> 1.000, practice nDCG@10 0.635 -> 0.631.
 MAX_WORDS = 8
-WORD_CACHE = 4096  # query word vectors kept between searches
+WORD_CACHE = 4096  # query-encoded texts (words and whole queries) kept between searches
 DEPTH = 64  # nearest terms fetched per word, before own-language terms and function words are set aside
 LANGUAGE_SAMPLE = 64  # occurrences read to tell which language a term belongs to
 
@@ -236,7 +236,7 @@ class TermBridge:
     """Query words -> library terms in other languages, over the saved term index."""
 
     def __init__(
-        self, version: str | None, terms: list[str], matrix: np.ndarray | None, word_vectors: "WordVectors",
+        self, version: str | None, terms: list[str], matrix: np.ndarray | None, query_vectors: "QueryVectors",
         frequency: dict[str, int] | None = None, language_of: LanguageOf | None = None,
         detect_language: DetectLanguage | None = None, *, vectors: TermIndex | None = None,
     ) -> None:
@@ -253,7 +253,7 @@ class TermBridge:
         # Mean and covariance of the term vectors: a word's mean and spread of similarity to the
         # whole vocabulary in O(dimension^2), without a pass over every term.
         self.mean, self.covariance = vectors.mean_and_covariance()
-        self.word_vectors = word_vectors
+        self.query_vectors = query_vectors
         self.frequency = frequency or {}  # passages per term
         self.language_of = language_of  # None: every nearest term may be added (no language known)
         self.detect_language = detect_language  # a query's language from its text, if wired
@@ -265,7 +265,7 @@ class TermBridge:
 
     @classmethod
     def from_store(
-        cls, store: Store, word_vectors: "WordVectors | None" = None, detect_language: DetectLanguage | None = None
+        cls, store: Store, query_vectors: "QueryVectors | None" = None, detect_language: DetectLanguage | None = None
     ) -> "TermBridge":
         """The bridge over the saved term index of the current terms version (built from the
         term vectors, and marked `built`, when none is saved: see `index/term_index.py`)."""
@@ -275,7 +275,7 @@ class TermBridge:
         if vectors is None:
             vectors = TermIndex.from_store(store)
         frequency = dict(store.conn.execute("SELECT term, doc FROM passages_vocab").fetchall())
-        bridge = cls(version, vectors.terms, None, word_vectors or WordVectors(), frequency, TermLanguages(store),
+        bridge = cls(version, vectors.terms, None, query_vectors or QueryVectors(), frequency, TermLanguages(store),
                      detect_language, vectors=vectors)
         bridge.built = built
         return bridge
@@ -297,7 +297,7 @@ class TermBridge:
         words = self._content_words(query)
         if not words or not self.terms:
             return []
-        vectors = self.word_vectors.vectors(words, embedder)
+        vectors = self.query_vectors.vectors(words, embedder)
         depth = min(DEPTH, len(self.terms))
         scores, nearest = self._nearest(vectors, depth)
         floors = self._standout_floors(vectors)
@@ -323,9 +323,9 @@ class TermBridge:
         """The query's vector, encoded in one model call with those of its words `expand` will
         need and has not seen (kept for it): one call instead of two per search (measured at
         100k passages: about 4 ms less at load 3, the same vectors)."""
-        words = self.word_vectors.missing(self._content_words(query)) if len(self.terms) else []
+        words = self.query_vectors.missing(self._content_words(query)) if len(self.terms) else []
         vectors = embedder.encode_queries([query, *words])
-        self.word_vectors.add(dict(zip(words, vectors[1:])))
+        self.query_vectors.add(dict(zip(words, vectors[1:])))
         return vectors[0]
 
     def _translations(
@@ -371,8 +371,10 @@ class TermBridge:
         return means + MIN_STANDOUT * spreads
 
 
-class WordVectors:
-    """Query-word vectors, kept because the same words come back in many queries."""
+class QueryVectors:
+    """Texts encoded as queries, kept: the words of queries (the same words come back in many
+    queries) and whole queries (the same query comes back with another filter or page). One
+    cache, since a text's query vector is the same either way."""
 
     def __init__(self, size: int = WORD_CACHE) -> None:
         self._size = size
@@ -388,6 +390,10 @@ class WordVectors:
             known.update(encoded)
             self.add(encoded)
         return np.array([known[w] for w in words], dtype=np.float32)
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            return self._vectors.get(text)
 
     def missing(self, words: list[str]) -> list[str]:
         with self._lock:

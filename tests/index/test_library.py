@@ -312,3 +312,17 @@ def test_writer_lock_is_shared_across_processes(library: Library) -> None:
              str(library.store.data_dir)], capture_output=True, text=True, timeout=120)
     assert probe.stdout.strip() == "False", probe.stderr
     assert not library.writer_busy()
+
+
+def test_a_query_asked_again_with_another_filter_is_not_encoded_again(library: Library) -> None:
+    from praxis.index.filters import Filters
+
+    batcher = library.searcher.embedder.batcher
+    first = library.searcher.search("housing for refugees", k=3)
+    calls = batcher.calls
+    again = library.searcher.search("housing for refugees", k=3, filters=Filters(language="de"))
+    assert batcher.calls == calls  # the vector and the bridged words were kept
+    assert library.searcher.search("housing for refugees", k=3) == first
+    library.searcher.search("another query", k=3)
+    assert batcher.calls > calls
+    assert all(r.language == "de" for r in again)

@@ -9,7 +9,7 @@ import pytest
 from praxis.index.lexical import fts_query, lexical_search
 from praxis.index.library import Library
 from praxis.index.store import Store
-from praxis.index.term_bridge import MAX_WORDS, STANDOUT_FROM, TermBridge, WordVectors, bridgeable, sync_term_vectors
+from praxis.index.term_bridge import MAX_WORDS, STANDOUT_FROM, TermBridge, QueryVectors, bridgeable, sync_term_vectors
 from praxis.ingest.models import City, CityRole, Document, Passage
 
 VIENNA = City(2761369, "Vienna", "AT", 1691468, 48.2, 16.37)
@@ -127,7 +127,7 @@ def test_only_terms_that_stand_out_from_the_vocabulary_are_taken() -> None:
     known = matrix[42] + 0.1 * rng.standard_normal(64).astype(np.float32)  # close to one term
     unknown = rng.standard_normal(64).astype(np.float32)  # about as close to every term
     embedder = FixedEmbedder({"known": known / np.linalg.norm(known), "unknown": unknown / np.linalg.norm(unknown)})
-    bridge = TermBridge("1", terms, matrix, WordVectors())
+    bridge = TermBridge("1", terms, matrix, QueryVectors())
     assert bridge.expand("known", embedder) == ["term0042"]
     assert bridge.expand("unknown", embedder) == []
 
@@ -138,7 +138,7 @@ def test_the_word_itself_does_not_set_the_bar_for_its_translations() -> None:
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     terms = ["fluchtlinge", "other", "refugees"]  # FTS5 stores "Flüchtlinge" as "fluchtlinge"
     word = 0.9 * matrix[0] + 0.45 * matrix[2]  # nearest to itself, a little less near its translation
-    bridge = TermBridge("1", terms, matrix, WordVectors())
+    bridge = TermBridge("1", terms, matrix, QueryVectors())
     assert bridge.expand("Flüchtlinge", FixedEmbedder({"flüchtlinge": word / np.linalg.norm(word)})) == ["refugees"]
 
 
@@ -153,7 +153,7 @@ def test_long_queries_bridge_their_rarest_words_only() -> None:
 
     frequency = {w: 100 - i for i, w in enumerate(words)}  # later words are rarer
     del frequency[words[0]]  # ... and the first is not in the library at all
-    bridge = TermBridge("1", ["anything"], np.ones((1, 4), dtype=np.float32) / 2, WordVectors(), frequency)
+    bridge = TermBridge("1", ["anything"], np.ones((1, 4), dtype=np.float32) / 2, QueryVectors(), frequency)
     bridge.expand(" ".join(words), Recording({}))
     assert sorted(asked) == sorted([words[0], *words[-(MAX_WORDS - 1):]])
 
@@ -173,7 +173,7 @@ def test_a_function_word_is_never_offered_even_when_nearest() -> None:
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     terms = ["denn", "other", "refugees"]  # "denn" (German "because") is a function word
     word = 0.9 * matrix[0] + 0.8 * matrix[2]
-    bridge = TermBridge("1", terms, matrix, WordVectors())
+    bridge = TermBridge("1", terms, matrix, QueryVectors())
     assert bridge.expand("flyktingar", FixedEmbedder({"flyktingar": word / np.linalg.norm(word)})) == ["refugees"]
 
 
@@ -199,7 +199,7 @@ def test_term_vectors_are_held_quantised_at_a_quarter_of_float32() -> None:
     rng = np.random.default_rng(3)
     matrix = rng.standard_normal((1000, 384)).astype(np.float32)
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
-    bridge = TermBridge("1", [f"t{i}" for i in range(1000)], matrix, WordVectors())
+    bridge = TermBridge("1", [f"t{i}" for i in range(1000)], matrix, QueryVectors())
     assert bridge.index.sa_code_size() == 384  # one byte per dimension
     scores, rows = bridge.index.search(matrix[:5], 1)
     assert list(rows[:, 0]) == [0, 1, 2, 3, 4]
