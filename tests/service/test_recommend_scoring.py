@@ -46,6 +46,18 @@ def test_needs_are_split_and_context_is_not_a_need() -> None:
     assert not any("20,000" in need for need in needs)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ageing society and economic change: we want to attract foreign students",
+     ["Ageing society and economic change", "we want to attract foreign students"]),
+    ("Nous voulons un guichet unique : accueil, cours de français",
+     ["Nous voulons un guichet unique", "accueil, cours de français"]),
+    ("Language courses start at 10:30, see https://example.org/courses for refugees",
+     ["Language courses start at 10:30, see https://example.org/courses for refugees"]),
+])
+def test_a_colon_after_a_word_ends_a_need_but_not_a_time_or_a_link(text: str, expected: list[str]) -> None:
+    assert split_needs(text) == expected
+
+
 def test_content_words_ignore_digits_symbols_and_function_words() -> None:
     assert content_words("12345 !!! 🙂🙂") == []
     assert "housing" in content_words("the housing of refugees")
