@@ -123,6 +123,12 @@ class PackedTerms(Sequence[str]):
             raise IndexError(row)
         return self._blob[self._starts[row] : self._starts[row + 1] - 1].decode("utf-8")
 
+    def many(self, rows: list[int]) -> list[str]:
+        """The terms at these positions (valid ones): a search decodes a few hundred, and the
+        checks of `__getitem__` cost more than the decoding."""
+        blob, starts = self._blob, self._starts
+        return [blob[starts[row] : starts[row + 1] - 1].decode("utf-8") for row in rows]
+
     def position(self, term: str) -> int | None:
         at = bisect.bisect_left(self, term)
         return at if at < len(self) and self[at] == term else None
