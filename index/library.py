@@ -53,6 +53,7 @@ import numpy as np
 
 from praxis.index.embedders import Embedder, make_embedder
 from praxis.index.keywords import KeywordIndex, make_keyword_index
+from praxis.index.passage_table import PassageTable
 from praxis.index.pause import pause_point
 from praxis.index.practices import merge_practices
 from praxis.index.rerank import LanguageCentroids, topic_idf
@@ -200,6 +201,9 @@ class Library:
         self._document_centroids: tuple[int, dict[int, np.ndarray]] = (-1, {})
         self._bridge: TermBridge | None = None
         self._query_vectors = QueryVectors()
+        self._passages: PassageTable | None = None
+        self._passages_served = -1  # the last generation a searcher was made for without a current table
+        self._passages_reading: threading.Thread | None = None
         self._batch_depth = 0
         self._repairing: threading.Thread | None = None
         self._switching: threading.Thread | None = None
@@ -305,6 +309,37 @@ class Library:
                 self._save_bridge(current)
         return current
 
+    def _current_passages(self, generation: int) -> PassageTable | None:
+        """Passages' documents and languages in memory (`index/passage_table.py`), or None while
+        there is none for this generation. Read in the background from the second search of a
+        generation on (~80 ms at 100k passages): one command's single search never pays for it,
+        a server's searches save ~1.8 ms each from then on."""
+        table = self._passages
+        if table is not None and table.generation == generation:
+            return table
+        with self._cache_lock:
+            if self._passages_served != generation:
+                self._passages_served = generation
+            elif self._passages_reading is None or not self._passages_reading.is_alive():
+                self._passages_reading = threading.Thread(
+                    target=self._read_passages, daemon=True, name="praxis-passage-table")
+                self._passages_reading.start()
+        return None
+
+    def read_passages(self) -> PassageTable:
+        """Read the passage table now, on this thread (a server at start-up: its first searches
+        need not ask SQLite)."""
+        table = self._passages = PassageTable.from_store(self.store)
+        return table
+
+    def _read_passages(self) -> None:
+        try:
+            self.read_passages()
+        except sqlite3.Error as error:  # searches ask SQLite meanwhile, as without the table
+            log.warning("could not read the passage table: %s", error)
+        finally:
+            self.store.close()  # this thread's connection
+
     def _save_bridge(self, bridge: TermBridge) -> None:
         """Under the writer lock, if free (a live writer saves its own), so saves never race."""
         try:
@@ -328,6 +363,7 @@ class Library:
         return Searcher(
             self.store, self.query_embedder, self._current_dense(generation), self._current_centroids(generation),
             self._current_bridge(counters.get("terms_version")), self.query_topics, self.keywords,
+            self._current_passages(generation),
         )
 
     # -- derived state ---------------------------------------------------------------

@@ -91,17 +91,19 @@ class LanguageCentroids:
 def rescore(
     store: Store, centroids: LanguageCentroids, query_topics: Collection[str], query_vector: np.ndarray,
     hits: list[tuple[int, float]], by_rarity: bool = False,
+    languages_of: Callable[[list[int]], dict[int, str]] | None = None,
 ) -> list[tuple[int, float]]:
     """Dense hits with both corrections applied, best first (ties by passage id).
 
     `query_topics` are the taxonomy's topics found in the query (see `Searcher.query_topics`).
     `by_rarity`: each shared topic counts by its idf (document search); else every topic counts
     alike (a mentee's needs: with idf weights mentor hit@3 fell 0.964 -> 0.893 on eval/).
+    `languages_of`: the passages' languages from memory (`PassageTable`), instead of SQLite.
     """
     if not hits:
         return []
     ids = [pid for pid, _ in hits]
-    languages = passage_languages(store, ids)
+    languages = languages_of(ids) if languages_of is not None else passage_languages(store, ids)
     offsets = centroids.offsets(query_vector)
     wanted = set(query_topics)
     carried = _topics_of(store, ids) if wanted else {}
@@ -118,16 +120,18 @@ def rescore(
 
 
 def discount_generic(
-    store: Store, centroids: LanguageCentroids, vectors: np.ndarray, hits: list[tuple[int, float]], penalty: float
+    store: Store, centroids: LanguageCentroids, vectors: np.ndarray, hits: list[tuple[int, float]], penalty: float,
+    languages_of: Callable[[list[int]], dict[int, str]] | None = None,
 ) -> list[tuple[int, float]]:
     """Dense hits lowered by `penalty` times how generic each passage is within its language.
 
     Overviews and introductions sit near the centre of their language's passages and match
     any general text about integration. Generic = similarity to the language centroid minus
     that language's average (which is |centroid|²), so no language is favoured.
-    `vectors` are the hits' passage vectors, in order.
+    `vectors` are the hits' passage vectors, in order; `languages_of` as in `rescore`.
     """
-    languages = passage_languages(store, [pid for pid, _ in hits])
+    ids = [pid for pid, _ in hits]
+    languages = languages_of(ids) if languages_of is not None else passage_languages(store, ids)
     discounted = []
     for (pid, score), vector in zip(hits, vectors):
         centroid = centroids.centroids.get(languages.get(pid, "?"))

@@ -19,6 +19,7 @@ from praxis.index.embedders.base import Embedder
 from praxis.index.filters import Filters
 from praxis.index.keywords import KeywordIndex
 from praxis.index.keywords.fts5 import Fts5Keywords
+from praxis.index.passage_table import PassageTable
 from praxis.index.rerank import CANDIDATES, LanguageCentroids, discount_generic, rescore
 from praxis.index import catalog
 from praxis.index.store import Store
@@ -78,7 +79,7 @@ class Searcher:
     def __init__(
         self, store: Store, embedder: Embedder, dense: VectorIndex | DenseIndex, centroids: LanguageCentroids | None = None,
         bridge: TermBridge | None = None, query_topics: Callable[[str], Sequence[str]] | None = None,
-        keywords: KeywordIndex | None = None,
+        keywords: KeywordIndex | None = None, passages: PassageTable | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -91,6 +92,9 @@ class Searcher:
         # index does not import ingest's analysers). None: no topic agreement.
         self.query_topics = query_topics or (lambda _query: ())
         self._bridged: dict[str, list[str]] = {}  # a request asks for them twice: search and answer
+        # Passages' documents and languages in memory (None: asked of SQLite), used by a search
+        # whose snapshot is of the table's generation (`_table`).
+        self.passages = passages
 
     # -- passages ---------------------------------------------------------------
 
@@ -115,22 +119,28 @@ class Searcher:
     ) -> list[PassageHit]:
         rankings: list[list[tuple[int, float]]] = []
         weights: list[float] = []
+        table = None
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self._encode(query, mode)
+            table = self._table()  # after the model: the snapshot starts with this statement
             candidates = self.dense.search(vector, max(k, CANDIDATES), filters)
             if generic_penalty and candidates:
                 vectors = self.dense.vectors([pid for pid, _ in candidates])
-                candidates = discount_generic(self.store, self.centroids, vectors, candidates, generic_penalty)
+                candidates = discount_generic(self.store, self.centroids, vectors, candidates, generic_penalty,
+                                              table.languages_of if table is not None else None)
             topics = self.query_topics(query)
-            rankings.append(rescore(self.store, self.centroids, topics, vector, candidates, rare_topics_count_more)[:k])
+            rankings.append(rescore(self.store, self.centroids, topics, vector, candidates, rare_topics_count_more,
+                                    table.languages_of if table is not None else None)[:k])
             weights.append(1.0)
+        else:
+            table = self._table()
         if mode in ("hybrid", "lexical"):
             rankings.append(self.keywords.search(query, k, filters, self.bridged_terms(query)))
             weights.append(LEXICAL_WEIGHT)
         fused = sorted(reciprocal_rank_fusion(rankings, weights).items(), key=lambda item: (-item[1], item[0]))
         # The dense index may be a write ahead of this search's snapshot (another thread of this
         # process committed since): passages the snapshot does not hold are dropped here.
-        owners = self._owners([pid for pid, _ in fused])
+        owners = self._owners([pid for pid, _ in fused], table)
         return [PassageHit(pid, owners[pid], score) for pid, score in fused if pid in owners][:k]
 
     def _encode(self, query: str, mode: Mode) -> np.ndarray:
@@ -157,7 +167,18 @@ class Searcher:
             self._bridged[query] = terms
         return terms
 
-    def _owners(self, passage_ids: list[int]) -> dict[int, int]:
+    def _table(self) -> PassageTable | None:
+        """The passage table, if this search's snapshot is of its generation (one short
+        statement, inside the snapshot). A snapshot of another generation (a write committed
+        since the table was read) asks SQLite instead: the same answers."""
+        if self.passages is not None and self.store.generation == self.passages.generation:
+            return self.passages
+        return None
+
+    def _owners(self, passage_ids: list[int], table: PassageTable | None = None) -> dict[int, int]:
+        """Each passage's document; a passage this search's snapshot does not hold has none."""
+        if table is not None:
+            return table.owners(passage_ids)
         rows = self.store.select_in("SELECT id, document_id FROM passages WHERE id IN ({ids})", passage_ids)
         return {r[0]: r[1] for r in rows}
 

@@ -52,8 +52,9 @@ def _open_library(settings: Settings):
     from praxis.service.wiring import open_library
 
     library = open_library(settings.data, settings.embedder)
-    # Warm what the first requests would otherwise wait for (model, gazetteer).
+    # Warm what the first requests would otherwise wait for (model, passage table, gazetteer).
     library.embedder.encode_query("warm up")
+    library.read_passages()
     try:
         from praxis.ingest.cities import Gazetteer
 

@@ -37,6 +37,46 @@ def test_a_search_with_k_10_runs_at_most_10_statements(small_library: Path, quer
 def test_the_count_does_not_grow_with_k(small_library: Path) -> None:
     library = open_library(small_library)
     library.searcher.search("refugee reception", k=10)  # the words' vectors and term languages are cached once
+    library.read_passages()  # else read in the background from the second search on: either way the same count
     few = statements_during(library, lambda: library.searcher.search("refugee reception", k=3))
     many = statements_during(library, lambda: library.searcher.search("refugee reception", k=30))
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_the_passage_table_gives_the_same_results_with_fewer_statements(small_library: Path, mode: str) -> None:
+    """Passages' documents and languages from memory: the same results as asking SQLite, one
+    statement fewer (two lookups replaced by one check of the snapshot's generation)."""
+    library = open_library(small_library)
+    library.read_passages()
+    for query in ["housing segregation in cities", "Integrationskurse für Frauen", "μονοαπευθυντικό κέντρο"]:
+        library.searcher.search(query, k=10, mode=mode)  # words, term languages: cached once
+        with_table, without = library.searcher, library.searcher
+        without.passages = None
+        found: dict[str, list] = {}
+        by_sql = statements_during(library, lambda: found.setdefault("sql", without.search(query, k=10, mode=mode)))
+        by_table = statements_during(library, lambda: found.setdefault("table", with_table.search(query, k=10, mode=mode)))
+        assert found["table"] == found["sql"]
+        assert len(by_table) == len(by_sql) - (0 if mode == "lexical" else 1), "\n".join(by_table)
+
+
+def test_a_table_of_another_generation_is_not_used(small_library: Path, tmp_path: Path) -> None:
+    """A search whose snapshot is of another generation than the table's asks SQLite."""
+    import shutil
+
+    from praxis.index.passage_table import PassageTable
+
+    data = tmp_path / "lib"
+    shutil.copytree(small_library, data)
+    library = open_library(data)
+    table = library.read_passages()
+    first = int(table.ids[0])
+    stale = PassageTable(table.generation - 1, table.ids, table.documents, table.codes, table.languages)
+    searcher = library.searcher
+    searcher.passages = stale
+    with library.store.snapshot():
+        assert searcher._table() is None
+    searcher.passages = table
+    with library.store.snapshot():
+        assert searcher._table() is table
+        assert searcher._owners([first, 10**9], table) == {first: int(table.documents[0])}  # one it does not hold: none
