@@ -312,7 +312,7 @@ class Library:
     def _current_passages(self, generation: int) -> PassageTable | None:
         """Passages' documents and languages in memory (`index/passage_table.py`), or None while
         there is none for this generation. Read in the background from the second search of a
-        generation on (~80 ms at 100k passages): one command's single search never pays for it,
+        generation on (0.1 s at 100k passages): one command's single search never pays for it,
         a server's searches save ~1.8 ms each from then on."""
         table = self._passages
         if table is not None and table.generation == generation:

@@ -92,13 +92,15 @@ def rescore(
     store: Store, centroids: LanguageCentroids, query_topics: Collection[str], query_vector: np.ndarray,
     hits: list[tuple[int, float]], by_rarity: bool = False,
     languages_of: Callable[[list[int]], dict[int, str]] | None = None,
+    topics_of: Callable[[list[int]], dict[int, set[str]] | None] | None = None,
 ) -> list[tuple[int, float]]:
     """Dense hits with both corrections applied, best first (ties by passage id).
 
     `query_topics` are the taxonomy's topics found in the query (see `Searcher.query_topics`).
     `by_rarity`: each shared topic counts by its idf (document search); else every topic counts
     alike (a mentee's needs: with idf weights mentor hit@3 fell 0.964 -> 0.893 on eval/).
-    `languages_of`: the passages' languages from memory (`PassageTable`), instead of SQLite.
+    `languages_of`, `topics_of`: the passages' languages and topics from memory (`PassageTable`),
+    instead of SQLite (`topics_of` may answer None: then SQLite is asked).
     """
     if not hits:
         return []
@@ -106,7 +108,10 @@ def rescore(
     languages = languages_of(ids) if languages_of is not None else passage_languages(store, ids)
     offsets = centroids.offsets(query_vector)
     wanted = set(query_topics)
-    carried = _topics_of(store, ids) if wanted else {}
+    carried = {}
+    if wanted:
+        held = topics_of(ids) if topics_of is not None else None
+        carried = held if held is not None else _topics_of(store, ids)
     weight = _weigher(centroids.topic_weights if by_rarity else {})
     total = sum(weight(t) for t in wanted)
     scored = []

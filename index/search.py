@@ -129,8 +129,9 @@ class Searcher:
                 candidates = discount_generic(self.store, self.centroids, vectors, candidates, generic_penalty,
                                               table.languages_of if table is not None else None)
             topics = self.query_topics(query)
-            rankings.append(rescore(self.store, self.centroids, topics, vector, candidates, rare_topics_count_more,
-                                    table.languages_of if table is not None else None)[:k])
+            rankings.append(rescore(
+                self.store, self.centroids, topics, vector, candidates, rare_topics_count_more,
+                table.languages_of if table is not None else None, table.topics_of if table is not None else None)[:k])
             weights.append(1.0)
         else:
             table = self._table()

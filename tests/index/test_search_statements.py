@@ -45,8 +45,8 @@ def test_the_count_does_not_grow_with_k(small_library: Path) -> None:
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
 def test_the_passage_table_gives_the_same_results_with_fewer_statements(small_library: Path, mode: str) -> None:
-    """Passages' documents and languages from memory: the same results as asking SQLite, one
-    statement fewer (two lookups replaced by one check of the snapshot's generation)."""
+    """Passages' documents, languages and topics from memory: the same results as asking SQLite,
+    with fewer statements (the lookups replaced by one check of the snapshot's generation)."""
     library = open_library(small_library)
     library.read_passages()
     for query in ["housing segregation in cities", "Integrationskurse für Frauen", "μονοαπευθυντικό κέντρο"]:
@@ -57,7 +57,9 @@ def test_the_passage_table_gives_the_same_results_with_fewer_statements(small_li
         by_sql = statements_during(library, lambda: found.setdefault("sql", without.search(query, k=10, mode=mode)))
         by_table = statements_during(library, lambda: found.setdefault("table", with_table.search(query, k=10, mode=mode)))
         assert found["table"] == found["sql"]
-        assert len(by_table) == len(by_sql) - (0 if mode == "lexical" else 1), "\n".join(by_table)
+        # lexical: the owners' lookup for the generation's check; else also the dense candidates'
+        # languages (and topics, for a query with topics)
+        assert len(by_table) <= len(by_sql) - (0 if mode == "lexical" else 1), "\n".join(by_table)
 
 
 def test_a_table_of_another_generation_is_not_used(small_library: Path, tmp_path: Path) -> None:
