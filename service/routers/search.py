@@ -1,7 +1,6 @@
 """GET /search: hybrid search across languages, the same results as `praxis search --json`."""
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -35,7 +34,7 @@ def search(
     year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     document: Annotated[int | None, Query(ge=1, le=SQL_INT_MAX, description="search inside one document")] = None,
     mode: Annotated[Literal["hybrid", "dense", "lexical"], Query()] = "hybrid",
-) -> SearchResponse:
+) -> Response:
     if len(q) > settings.max_query_chars:
         raise invalid("query", "q", f"query too long: {len(q)} characters (the limit is {settings.max_query_chars})")
     if not q.strip():
@@ -52,13 +51,19 @@ def search(
     searcher = library.searcher
     with timed(response):
         results = searcher.search(q, k=k, filters=filters, mode=mode)
-    return SearchResponse(
+    answer = SearchResponse(
         query=q, k=k, mode=mode,
         filters=SearchFilters(lang=lang, city=city, country=country, topic=topic, network=network,
                               year_from=year_from, year_to=year_to, document=document),
         bridged_terms=searcher.bridged_terms(q) if mode != "dense" else [],
-        results=[asdict(r) for r in results],
+        # a shallow copy: the model copies the lists itself (dataclasses.asdict's deep copy took 0.13 ms)
+        results=[dict(vars(r)) for r in results],
     )
+    # Serialised here, on this worker thread: a returned model is validated again by FastAPI in a
+    # second hop to the thread pool (the schema above still documents the answer).
+    sent = Response(answer.model_dump_json(), media_type="application/json")
+    sent.headers.raw.extend(response.headers.raw)  # Server-Timing, X-Search-Ms
+    return sent
 
 
 @router.get("/facets", response_model=Facets, summary="Values the search filters can take, with document counts")
