@@ -258,6 +258,9 @@ def child_praxis(args: argparse.Namespace) -> dict:
     out["bridge_terms"] = len(bridge.terms)
     out["bridge_matrix_mib"] = bridge.matrix.nbytes / 2**20
 
+    # A server reads the passage table at start-up; open_library from a generation's second search.
+    if hasattr(lib, "read_passages"):
+        lib.read_passages()
     # SQL statements per search (k=10), caches warm: the largest count over a few queries.
     counts = []
     for query in take(queries, cursor, 5):
