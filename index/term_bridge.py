@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -384,16 +384,22 @@ class TermBridge:
 class QueryVectors:
     """Texts encoded as queries, kept: the words of queries (the same words come back in many
     queries) and whole queries (the same query comes back with another filter or page). One
-    cache, since a text's query vector is the same either way."""
+    cache, since a text's query vector is the same either way.
+
+    Least recently used first out, one text at a time: the whole cache used to be dropped when
+    full, so a server encoded its most common words again every few thousand texts (simulated
+    on 2,400 benchmark queries at 100k passages: 1.97 -> 1.51 new words encoded per query; the
+    same until the cache first fills)."""
 
     def __init__(self, size: int = WORD_CACHE) -> None:
         self._size = size
-        self._vectors: dict[str, np.ndarray] = {}
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def vectors(self, words: list[str], embedder: Embedder) -> np.ndarray:
         with self._lock:
             known = {w: self._vectors[w] for w in words if w in self._vectors}
+            self._touch(known)
         missing = [w for w in words if w not in known]
         if missing:
             encoded = dict(zip(missing, embedder.encode_queries(missing)))
@@ -403,14 +409,30 @@ class QueryVectors:
 
     def get(self, text: str) -> np.ndarray | None:
         with self._lock:
-            return self._vectors.get(text)
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+            return vector
 
     def missing(self, words: list[str]) -> list[str]:
         with self._lock:
+            self._touch([w for w in words if w in self._vectors])
             return [w for w in words if w not in self._vectors]
 
     def add(self, encoded: dict[str, np.ndarray]) -> None:
         with self._lock:
-            if len(self._vectors) + len(encoded) > self._size:
-                self._vectors.clear()
             self._vectors.update(encoded)
+            self._touch(encoded)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._vectors
+
+    def _touch(self, texts) -> None:
+        """Mark as just used (the caller holds the lock)."""
+        for text in texts:
+            self._vectors.move_to_end(text)

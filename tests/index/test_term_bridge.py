@@ -367,3 +367,15 @@ def test_the_searcher_keeps_a_bounded_number_of_bridged_queries(library: Library
         searcher.bridged_terms(f"uchodźców {i}")
     assert len(searcher._bridged) <= 3
     assert searcher.bridged_terms("uchodźców") == searcher.bridged_terms("uchodźców")
+
+
+def test_query_vectors_drop_the_least_recently_used_text() -> None:
+    """A full cache drops one text, the one used least recently, not everything."""
+    vectors = QueryVectors(size=3)
+    vectors.add({"a": np.ones(4), "b": np.ones(4), "c": np.ones(4)})
+    assert vectors.get("a") is not None  # "a" used again: "b" is now the oldest
+    vectors.add({"d": np.ones(4)})
+    assert len(vectors) == 3 and "b" not in vectors and all(t in vectors for t in "acd")
+    assert vectors.missing(["c", "e"]) == ["e"]  # "c" looked up: "a" is now the oldest
+    vectors.add({"e": np.ones(4)})
+    assert "a" not in vectors and all(t in vectors for t in "cde")
