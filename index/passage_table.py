@@ -5,7 +5,7 @@ dense candidates (`rerank.rescore`) and for the document of its ~200 fused passa
 statements that bind a few hundred ids each, 1.3, 0.6 and 0.6 ms of a search at 100k passages
 (in process, load 2.5). These facts only change with a write, which bumps the store's
 generation, so a table read once per generation answers them with a binary search over numpy
-arrays (2.5 MiB at 100k passages: topics are bits, the taxonomy has ten).
+arrays (2.5 MiB at 100k passages: topics are bits, one each of the taxonomy's 17).
 
 Reading it costs ~80-140 ms at 100k passages, so a library builds it in the background once a
 generation has served a search (`Library`): a one-off command (`praxis search`) never pays
