@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import log, machine_line, percentile, print_table  # noqa: E402
+from common import log, machine_line, percentile, print_table, run_clients  # noqa: E402
 
 QUERY = "how do cities fund interpreters for refugee children in schools"
 WORDS = ["cities", "fund", "interpreters", "refugee", "children", "schools", "dolmetscher", "kinder"]
@@ -103,12 +103,8 @@ def searches(embedder, data: Path, queries: list[str], clients: int, block: int,
                 lib.searcher.search(query, k=10)
                 lat.append(time.perf_counter() - start)
 
-        pool = [threading.Thread(target=worker) for _ in range(clients)]
         cpu0 = time.process_time()
-        for t in pool:
-            t.start()
-        for t in pool:
-            t.join()
+        run_clients(worker, clients)
         return lat, time.process_time() - cpu0
 
     requests = {"n": 0}
