@@ -158,6 +158,19 @@ class Searcher:
         self.bridge.query_vectors.add({query: vector})
         return vector
 
+    def encode_queries(self, queries: list[str]) -> np.ndarray:
+        """Several queries' vectors (a mentee's needs): the new ones in one model call with their
+        new bridge words, all kept, so that their hybrid searches ask the model nothing more
+        (was one call for the needs and one more per need for its words)."""
+        cache = self.bridge.query_vectors
+        known = {query: vector for query in queries if (vector := cache.get(query)) is not None}
+        missing = [query for query in dict.fromkeys(queries) if query not in known]
+        if missing:
+            encoded = dict(zip(missing, self.bridge.encode_many_with_words(missing, self.embedder)))
+            cache.add(encoded)
+            known.update(encoded)
+        return np.array([known[query] for query in queries], dtype=np.float32).reshape(len(queries), -1)
+
     def bridged_terms(self, query: str) -> list[str]:
         """Library terms in other languages that lexical search also looks for (shown to users)."""
         terms = self._bridged.get(query)

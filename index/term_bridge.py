@@ -329,10 +329,15 @@ class TermBridge:
         """The query's vector, encoded in one model call with those of its words `expand` will
         need and has not seen (kept for it): one call instead of two per search (measured at
         100k passages: about 4 ms less at load 3, the same vectors)."""
-        words = self.query_vectors.missing(self._content_words(query)) if len(self.terms) else []
-        vectors = embedder.encode_queries([query, *words])
-        self.query_vectors.add(dict(zip(words, vectors[1:])))
-        return vectors[0]
+        return self.encode_many_with_words([query], embedder)[0]
+
+    def encode_many_with_words(self, queries: list[str], embedder: Embedder) -> np.ndarray:
+        """Several queries' vectors (a mentee's needs) and their new words', in one model call."""
+        words = self.query_vectors.missing(
+            sorted({w for query in queries for w in self._content_words(query)})) if len(self.terms) else []
+        vectors = embedder.encode_queries([*queries, *words])
+        self.query_vectors.add(dict(zip(words, vectors[len(queries):])))
+        return vectors[: len(queries)]
 
     def _translations(
         self, scores: np.ndarray, candidates: np.ndarray, own: int | None, query_language: str | None,

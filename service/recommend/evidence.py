@@ -107,7 +107,9 @@ def dense_support(calibrated: float) -> float:
 
 def retrieve(library: Library, needs: list[Need]) -> Retrieved:
     searcher = library.searcher
-    vectors = library.embedder.encode_queries([n.text for n in needs]) if needs else []
+    # The searcher's model instance (not the writer's: an upload in the server does not hold the
+    # needs up), in one call with every need's new bridge words.
+    vectors = searcher.encode_queries([n.text for n in needs]) if needs else []
     ranked = [
         searcher.search_passages(need.text, PASSAGES_PER_NEED, query_vector=vector, generic_penalty=GENERIC_PENALTY)
         for need, vector in zip(needs, vectors)

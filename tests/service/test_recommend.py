@@ -155,3 +155,15 @@ def test_a_long_need_is_quoted_in_a_reason_up_to_a_whole_word(library: Library) 
     assert quoted
     for text in quoted:
         assert text.endswith(" …") and need.startswith(text[:-2]) and need[len(text) - 2] == " "
+
+
+def test_a_recommendation_asks_the_model_once_and_a_repeat_not_at_all(library: Library) -> None:
+    needs = "Mentoring schemes pairing volunteers with refugee families. Vocational training for young migrants."
+    models = {id(e): e for e in (library.embedder, library.searcher.embedder)}.values()
+    calls = lambda: sum(e.batcher.calls for e in models)  # noqa: E731
+    before = calls()
+    first = ask(library, needs)
+    assert calls() - before == 1  # both needs and their new bridge words, in one call
+    again = ask(library, needs, city="Riga")  # the page re-asks when the user picks another city
+    assert calls() - before == 1
+    assert [c.practice_id for c in again.practices] != [] and first.needs == again.needs
