@@ -180,7 +180,7 @@ class Library:
         backend: str = "embedded", qdrant_url: str | None = None, qdrant_api_key: str | None = None,
     ) -> None:
         self.query_topics = query_topics
-        self.query_language = query_language  # for the term bridge: a query's own-language terms are not bridged
+        self.query_language = query_language  # a query's language: the term bridge's and a mentee's needs' topics
         self.store = Store(data_dir)
         self.writer = WriterLock(self.store.data_dir)
         self._spec = embedder if isinstance(embedder, str) else None

@@ -152,9 +152,8 @@ class Searcher:
         if vector is not None:
             return vector
         if mode == "hybrid" and query not in self._bridged:
-            vector = self.bridge.encode_with_words(query, self.embedder)
-        else:
-            vector = self.embedder.encode_query(query)
+            return self.encode_queries([query])[0]
+        vector = self.embedder.encode_query(query)
         self.bridge.query_vectors.add({query: vector})
         return vector
 
@@ -166,7 +165,7 @@ class Searcher:
         known = {query: vector for query in queries if (vector := cache.get(query)) is not None}
         missing = [query for query in dict.fromkeys(queries) if query not in known]
         if missing:
-            encoded = dict(zip(missing, self.bridge.encode_many_with_words(missing, self.embedder)))
+            encoded = dict(zip(missing, self.bridge.encode_with_words(missing, self.embedder)))
             cache.add(encoded)
             known.update(encoded)
         return np.array([known[query] for query in queries], dtype=np.float32).reshape(len(queries), -1)

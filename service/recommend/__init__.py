@@ -14,7 +14,6 @@ from praxis.index.evidence import PassageFacts, PracticeRow
 from praxis.index import practices as practice_records
 from praxis.index.library import Library
 from praxis.index.search import snippet_of
-from praxis.ingest.language import detect_language
 from praxis.service.recommend.evidence import Hit, NeedEvidence, Retrieved, retrieve
 from praxis.service.recommend.mentee import UnknownCity, resolve_mentee
 from praxis.service.recommend.models import (
@@ -41,7 +40,8 @@ class Analysis:
         self.library = library
         self.profile = profile
         self.mentee: MenteeContext = resolve_mentee(library, profile)
-        language = detect_language(profile.needs)  # the whole text: surer than one need
+        # The whole text's language (surer than one need's), by the detector the library's searches use.
+        language = library.query_language(profile.needs) if library.query_language else None
         self.needs: list[Need] = understand(library.store, split_needs(profile.needs, language), language)
         self.retrieved: Retrieved = retrieve(library, self.needs)
         facts = self.retrieved.facts

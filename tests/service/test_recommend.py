@@ -167,3 +167,14 @@ def test_a_recommendation_asks_the_model_once_and_a_repeat_not_at_all(library: L
     again = ask(library, needs, city="Riga")  # the page re-asks when the user picks another city
     assert calls() - before == 1
     assert [c.practice_id for c in again.practices] != [] and first.needs == again.needs
+
+
+def test_needs_are_tagged_with_the_mentee_texts_own_language(library: Library) -> None:
+    from praxis.service.recommend import Analysis
+    from praxis.service.recommend.needs import understand
+
+    need = "apprentissage formel et informel de la langue pour les nouveaux arrivants et les minorités"
+    assert "youth" in understand(library.store, [need])[0].topics  # every language: "minori" (it) is a false friend
+    assert "youth" not in understand(library.store, [need], "fr")[0].topics
+    analysis = Analysis(library, MenteeProfile(needs=need))
+    assert "youth" not in analysis.needs[0].topics  # the library's detector reads the text as French
