@@ -20,10 +20,14 @@ CATALOGUE = ROOT / "corpus" / "catalogue.jsonl"
 # queries (issue 11: 23 more cross-lingual ones in the weakest languages), so the floors follow
 # the 80-query figures (hybrid 0.753, cross-lingual recall 0.725, same-language 0.902 since the
 # term spellings and the query's topics in its own language; were 0.739, 0.711, 0.901).
+# Then 104 queries (q81-q104: 24 more same-language ones as a control, harder than the first
+# 26): hybrid 0.738 (was 0.753 on 80), cross-lingual recall 0.725 (same 54 queries),
+# same-language 0.799 (was 0.902 on 26; the 24 new ones alone about 0.69). Same set change,
+# not a ranking change: the overall and same-language floors follow the 104-query figures.
 SEARCH_FLOORS = {
-    ("hybrid", "ndcg@10"): 0.735,
+    ("hybrid", "ndcg@10"): 0.72,
     ("hybrid cross-lingual", "recall@10"): 0.705,
-    ("hybrid same-language", "ndcg@10"): 0.88,
+    ("hybrid same-language", "ndcg@10"): 0.78,
 }
 # today 1.000 (one miss of 28 is 0.964), 0.652, 0.613
 RECOMMENDATION_FLOORS = {"mentor hit@3": 0.96, "practice ndcg@10": 0.63, "per file ndcg@10": 0.59}
