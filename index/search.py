@@ -24,6 +24,7 @@ from praxis.index.rerank import CANDIDATES, LanguageCentroids, discount_generic,
 from praxis.index import catalog
 from praxis.index.store import Store
 from praxis.index.term_bridge import TermBridge
+from praxis.index.topic_profiles import TopicProfiles
 from praxis.index.vectors import VectorIndex
 from praxis.index.vectors.faiss_index import FaissVectors
 
@@ -31,6 +32,9 @@ Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 10  # lower than the usual 60: the first ranks of each list matter most here (measured)
 LEXICAL_WEIGHT = 0.3  # BM25 crosses languages only through the term bridge: its votes count less (measured)
 MMR_LAMBDA = 0.75  # relevance vs. novelty when choosing the next document
+#: Times the cosine of the query's and a passage's topic profiles (`topic_profiles.py`), added
+#: to its dense score in document search. Measurements: README, issue 11.
+TOPIC_PROFILE_WEIGHT = 0.02
 BRIDGED_KEPT = 4096  # queries whose bridged terms are kept (a request asks twice; repeats are common)
 
 
@@ -80,6 +84,7 @@ class Searcher:
         self, store: Store, embedder: Embedder, dense: VectorIndex | DenseIndex, centroids: LanguageCentroids | None = None,
         bridge: TermBridge | None = None, query_topics: Callable[[str], Sequence[str]] | None = None,
         keywords: KeywordIndex | None = None, passages: PassageTable | None = None,
+        topic_profiles: TopicProfiles | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -95,27 +100,29 @@ class Searcher:
         # Passages' documents and languages in memory (None: asked of SQLite), used by a search
         # whose snapshot is of the table's generation (`_table`).
         self.passages = passages
+        self.topic_profiles = topic_profiles  # None: no profile agreement (see `_dense_ranking`)
 
     # -- passages ---------------------------------------------------------------
 
     def search_passages(
         self, query: str, k: int = 50, filters: Filters | None = None, mode: Mode = "hybrid",
-        query_vector: np.ndarray | None = None, generic_penalty: float = 0.0, rare_topics_count_more: bool = False,
+        query_vector: np.ndarray | None = None, generic_penalty: float = 0.0, document_search: bool = False,
     ) -> list[PassageHit]:
         """Top k passages (fused score), ties broken by passage id so results repeat.
 
         `generic_penalty` > 0 discounts passages that are generic within their language (see
         `rerank.discount_generic`): for long, general queries such as a mentee's needs.
-        `rare_topics_count_more`: a shared topic counts by its idf (`rerank.rescore`), as document
-        search does (cross-lingual recall@10 0.673 -> 0.693 on eval/).
+        `document_search`: a shared topic counts by its idf (`rerank.rescore`; cross-lingual
+        recall@10 0.673 -> 0.693 on eval/) and topic profiles must agree (`_dense_ranking`).
+        A mentee's needs use neither: both cost recommendation quality (README, issue 11).
         """
         with self.store.snapshot():
             return self._search_passages(
-                query, k, filters or Filters(), mode, query_vector, generic_penalty, rare_topics_count_more)
+                query, k, filters or Filters(), mode, query_vector, generic_penalty, document_search)
 
     def _search_passages(
         self, query: str, k: int, filters: Filters, mode: Mode, query_vector: np.ndarray | None, generic_penalty: float,
-        rare_topics_count_more: bool = False,
+        document_search: bool = False,
     ) -> list[PassageHit]:
         rankings: list[list[tuple[int, float]]] = []
         weights: list[float] = []
@@ -123,15 +130,7 @@ class Searcher:
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self._encode(query, mode)
             table = self._table()  # after the model: the snapshot starts with this statement
-            candidates = self.dense.search(vector, max(k, CANDIDATES), filters)
-            if generic_penalty and candidates:
-                vectors = self.dense.vectors([pid for pid, _ in candidates])
-                candidates = discount_generic(self.store, self.centroids, vectors, candidates, generic_penalty,
-                                              table.languages_of if table is not None else None)
-            topics = self.query_topics(query)
-            rankings.append(rescore(
-                self.store, self.centroids, topics, vector, candidates, rare_topics_count_more,
-                table.languages_of if table is not None else None, table.topics_of if table is not None else None)[:k])
+            rankings.append(self._dense_ranking(query, vector, k, filters, generic_penalty, document_search, table))
             weights.append(1.0)
         else:
             table = self._table()
@@ -143,6 +142,27 @@ class Searcher:
         # process committed since): passages the snapshot does not hold are dropped here.
         owners = self._owners([pid for pid, _ in fused], table)
         return [PassageHit(pid, owners[pid], score) for pid, score in fused if pid in owners][:k]
+
+    def _dense_ranking(
+        self, query: str, vector: np.ndarray, k: int, filters: Filters, generic_penalty: float, document_search: bool,
+        table: PassageTable | None,
+    ) -> list[tuple[int, float]]:
+        """Dense candidates with the language-neutral corrections (`rerank.rescore`), and, for
+        document search, the query's and each passage's topic profiles' agreement
+        (`topic_profiles.py`; weight and measurements at `TOPIC_PROFILE_WEIGHT`)."""
+        candidates = self.dense.search(vector, max(k, CANDIDATES), filters)
+        profiled = document_search and self.topic_profiles is not None and TOPIC_PROFILE_WEIGHT > 0
+        vectors = self.dense.vectors([pid for pid, _ in candidates]) if candidates and (generic_penalty or profiled) else None
+        if generic_penalty and vectors is not None:
+            candidates = discount_generic(self.store, self.centroids, vectors, candidates, generic_penalty,
+                                          table.languages_of if table is not None else None)
+        bonus = None
+        if profiled and vectors is not None:
+            bonus = TOPIC_PROFILE_WEIGHT * self.topic_profiles.agreement(vector, vectors)
+        return rescore(
+            self.store, self.centroids, self.query_topics(query), vector, candidates, document_search,
+            table.languages_of if table is not None else None, table.topics_of if table is not None else None,
+            bonus)[:k]
 
     def _encode(self, query: str, mode: Mode) -> np.ndarray:
         """The query vector; for hybrid search, with the bridge's new words in the same model call.
@@ -204,7 +224,7 @@ class Searcher:
             return self._search(query, k, filters, mode)
 
     def _search(self, query: str, k: int, filters: Filters | None, mode: Mode) -> list[SearchResult]:
-        hits = self.search_passages(query, max(100, 10 * k), filters, mode, rare_topics_count_more=True)
+        hits = self.search_passages(query, max(100, 10 * k), filters, mode, document_search=True)
         best, counts = self._group_by_document(hits)
         translations = catalog.translations_of_documents(self.store, [h.document_id for h in best])
         chosen = self._diversify(self._fold_translations(best, translations), k)

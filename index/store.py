@@ -245,6 +245,9 @@ class Store:
     def passage_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
+    def passage_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM passages ORDER BY id")]
+
     # -- documents: writes -----------------------------------------------------
 
     def write_document(
@@ -308,6 +311,13 @@ class Store:
             conn.execute("INSERT OR REPLACE INTO meta VALUES('derived:translations', ?)", (str(generation),))
             if before_commit is not None:
                 before_commit()
+
+    def add_vectors(self, vectors: dict[str, np.ndarray]) -> None:
+        """Vectors of texts no passage holds (by content hash; a passage's text may later share
+        one). Bumps no counter: nothing a search caches changes until a reader asks for them."""
+        with self.transaction(counter=None) as conn:
+            conn.executemany("INSERT OR IGNORE INTO embeddings(text_hash, vector) VALUES (?, ?)",
+                             [(h, vector_to_blob(v)) for h, v in vectors.items()])
 
     def add_term_vectors(self, rows: Iterable[tuple[str, bytes, str | None]]) -> None:
         """(term, vector, spelling or None) rows."""

@@ -755,3 +755,18 @@ def _single_topic(key: str) -> str | None:
     hits = _tagger().hits(key.split(" "), None)
     strong = [t for t, h in hits.items() if h >= 1.0]
     return strong[0] if len(strong) == 1 else None
+
+
+def topic_descriptions() -> dict[str, list[str]]:
+    """Each topic described once per language by its keyword list (English led by the topic's
+    name), in slug order: texts whose embeddings, averaged, place the topic in the model's
+    space (`praxis.index.topic_profiles`). Stems stay as written: the model reads them well
+    enough, and these texts are this taxonomy, not a second one to keep in step."""
+    described: dict[str, list[str]] = {}
+    for topic in sorted(TOPICS):
+        texts = []
+        for language, spec in sorted(_KEYWORDS[topic].items()):
+            words = ", ".join(raw.lstrip("~").rstrip("$") for raw in spec.split("|"))
+            texts.append(f"{TOPICS[topic]}: {words}" if language == "en" else words)
+        described[topic] = texts
+    return described

@@ -2,9 +2,9 @@
 
 `index` does not import `ingest`'s analysers (only its data models), so whatever the
 service needs from them at query time is handed to the index here: the multilingual
-topic taxonomy for a query's topics, the language detector for a query's language (the term
-bridge adds no terms of it), and the gazetteer for a city name the library does
-not spell that way ("Wien" finds Vienna).
+topic taxonomy for a query's topics (and, in words, for topic profiles), the language
+detector for a query's language (the term bridge adds no terms of it), and the gazetteer
+for a city name the library does not spell that way ("Wien" finds Vienna).
 """
 from __future__ import annotations
 
@@ -45,8 +45,11 @@ def open_library(
     from praxis.service.settings import get_settings
 
     settings = get_settings()
+    from praxis.ingest.topics import topic_descriptions
+
     return Library(
         data, embedder, query_topics=query_topics, query_language=query_language,
+        topic_descriptions=topic_descriptions,
         backend=backend or settings.index_backend, qdrant_url=qdrant_url or settings.qdrant_url,
         qdrant_api_key=settings.qdrant_api_key,
     )

@@ -24,9 +24,13 @@ CATALOGUE = ROOT / "corpus" / "catalogue.jsonl"
 # 26): hybrid 0.738 (was 0.753 on 80), cross-lingual recall 0.725 (same 54 queries),
 # same-language 0.799 (was 0.902 on 26; the 24 new ones alone about 0.69). Same set change,
 # not a ranking change: the overall and same-language floors follow the 104-query figures.
+# Then topic profiles in document search (weight 0.02, chosen held out): hybrid 0.753,
+# cross-lingual nDCG@10 0.682 -> 0.710 (a floor of its own now), recall 0.725 -> 0.721,
+# same-language 0.799 unchanged.
 SEARCH_FLOORS = {
-    ("hybrid", "ndcg@10"): 0.72,
-    ("hybrid cross-lingual", "recall@10"): 0.705,
+    ("hybrid", "ndcg@10"): 0.73,
+    ("hybrid cross-lingual", "ndcg@10"): 0.69,
+    ("hybrid cross-lingual", "recall@10"): 0.70,
     ("hybrid same-language", "ndcg@10"): 0.78,
 }
 # today 1.000 (one miss of 28 is 0.964), 0.652, 0.613

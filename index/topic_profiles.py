@@ -1,0 +1,99 @@
+"""Topic profiles: how strongly a text leans towards each topic, read from its embedding.
+
+The keyword taxonomy tags a query only when it uses one of the taxonomy's words, and the
+tags are all or nothing. A topic profile is the soft, language-neutral counterpart: each
+topic has a prototype in the model's space (the mean embedding of the topic's keyword list
+in every language, less the mean over topics, so what all topics share cancels), and a
+vector's profile is its similarity to each prototype, standardised over the library's
+passages (how much more than a typical passage it leans that way). Two texts on the same
+subject have similar profiles whatever their languages, since the prototypes average the
+languages out; document search adds a small multiple of the query's and the passage's profile
+agreement (cosine) to the dense score (`Searcher`, `TOPIC_PROFILE_WEIGHT`).
+
+The descriptions are embedded once per library by the writer (derived step
+``topic_profiles``) and kept in the content-addressed `embeddings` table; readers average
+them and standardise over a sample of passages, once per library generation.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from praxis.index.store import Store, text_hash
+
+#: Passages the standardisation reads (evenly spread over ids): a topic's mean and spread
+#: over 4,096 passages differ from the whole library's by far less than the weight's effect.
+STATISTICS_SAMPLE = 4096
+
+#: {topic: its description in each language}: what `ingest.topics.topic_descriptions` returns.
+Descriptions = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class TopicProfiles:
+    generation: int
+    prototypes: np.ndarray  # (topics, dimension), unit rows
+    mean: np.ndarray  # each topic's mean similarity over the library's passages
+    spread: np.ndarray  # ...and its standard deviation
+
+    def profiles(self, vectors: np.ndarray) -> np.ndarray:
+        """Unit-length standardised profiles, one row per vector."""
+        z = (np.atleast_2d(vectors).astype(np.float32) @ self.prototypes.T - self.mean) / self.spread
+        return z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+
+    def agreement(self, query_vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        """Cosine between the query's profile and each vector's, in [-1, 1]."""
+        if len(vectors) == 0:
+            return np.zeros(0, dtype=np.float32)
+        return self.profiles(vectors) @ self.profiles(query_vector)[0]
+
+    @classmethod
+    def from_store(
+        cls, store: Store, descriptions: Descriptions, vectors: Callable[[list[int]], np.ndarray], generation: int,
+    ) -> "TopicProfiles | None":
+        """The profiles for this library, or None while its descriptions are not embedded yet
+        (the writer's derived step does it) or it holds too few passages to standardise over."""
+        prototypes = _prototypes(store, descriptions)
+        ids = _sample_ids(store, STATISTICS_SAMPLE)
+        if prototypes is None or len(ids) < 2:
+            return None
+        similarities = vectors(ids).astype(np.float32) @ prototypes.T
+        spread = similarities.std(axis=0)
+        return cls(generation, prototypes, similarities.mean(axis=0), np.maximum(spread, 1e-6))
+
+
+def embed_descriptions(store: Store, descriptions: Descriptions, encode: Callable[[list[str]], np.ndarray]) -> int:
+    """Embed the descriptions the store does not hold yet (as passages); returns how many."""
+    texts = sorted({text for texts in descriptions.values() for text in texts})
+    known = store.known_vectors(text_hash(t) for t in texts)
+    missing = [t for t in texts if text_hash(t) not in known]
+    if missing:
+        store.add_vectors({text_hash(t): v for t, v in zip(missing, encode(missing))})
+    return len(missing)
+
+
+def _prototypes(store: Store, descriptions: Descriptions) -> np.ndarray | None:
+    known = store.known_vectors(text_hash(t) for texts in descriptions.values() for t in texts)
+    means = []
+    for topic in sorted(descriptions):
+        hashes = [text_hash(t) for t in descriptions[topic]]
+        if not hashes or any(h not in known for h in hashes):
+            return None
+        means.append(np.mean([known[h] for h in hashes], axis=0))
+    if len(means) < 2:
+        return None
+    centred = np.array(means, dtype=np.float64)
+    centred -= centred.mean(axis=0)
+    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    return centred.astype(np.float32)
+
+
+def _sample_ids(store: Store, limit: int) -> list[int]:
+    ids = store.passage_ids()
+    if len(ids) <= limit:
+        return ids
+    step = len(ids) / limit
+    return [ids[int(i * step)] for i in range(limit)]
+
