@@ -217,7 +217,10 @@ def child_warm(args: argparse.Namespace) -> dict:
     from praxis.service.wiring import open_library
 
     start = time.perf_counter()
-    open_library(args.data).searcher.search("warm-up query for the caches", k=10)
+    library = open_library(args.data)
+    if hasattr(library, "refresh"):  # derived state a newer checkout adds (topic profiles) made now, not mid-run
+        library.refresh()
+    library.searcher.search("warm-up query for the caches", k=10)
     return {"t_warm": time.perf_counter() - start}
 
 

@@ -216,7 +216,7 @@ class Library:
         self._dense = self._open_vectors()
         self.keywords: KeywordIndex = make_keyword_index(backend, self.store, self._collection)
         self._centroids: LanguageCentroids | None = None
-        self._topic_profiles: TopicProfiles | None = None
+        self._topic_profiles: tuple[tuple[int, str | None], TopicProfiles | None] = ((-1, None), None)
         self._document_centroids: tuple[int, dict[int, np.ndarray]] = (-1, {})
         self._bridge: TermBridge | None = None
         self._query_vectors = QueryVectors()
@@ -305,16 +305,17 @@ class Library:
             self._centroids = current
         return current
 
-    def _current_topic_profiles(self, generation: int) -> TopicProfiles | None:
+    def _current_topic_profiles(self, generation: int, embedded: str | None) -> TopicProfiles | None:
         """Topic profiles for this generation (a sample of passage vectors standardises them), or
-        None without a taxonomy or before the writer has embedded its descriptions."""
-        current = self._topic_profiles
+        None without a taxonomy or before the writer has embedded its descriptions (`embedded`:
+        the step's marker, so that its completion is noticed without a new generation)."""
         if self.topic_descriptions is None:
             return None
-        if current is None or current.generation != generation:
+        key, current = self._topic_profiles
+        if key != (generation, embedded):
             dense = self._current_dense(generation)
             current = TopicProfiles.from_store(self.store, self.topic_descriptions(), dense.vectors, dense.generation)
-            self._topic_profiles = current
+            self._topic_profiles = ((generation, embedded), current)
         return current
 
     @property
@@ -394,7 +395,8 @@ class Library:
         return Searcher(
             self.store, self.query_embedder, self._current_dense(generation), self._current_centroids(generation),
             self._current_bridge(counters.get("terms_version")), self.query_topics, self.keywords,
-            self._current_passages(generation), self._current_topic_profiles(generation),
+            self._current_passages(generation),
+            self._current_topic_profiles(generation, counters.get(f"derived:{TOPIC_PROFILES_STEP.name}")),
         )
 
     # -- derived state ---------------------------------------------------------------
