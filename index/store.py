@@ -248,6 +248,17 @@ class Store:
     def passage_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM passages ORDER BY id")]
 
+    def passage_id_range(self) -> tuple[int, int]:
+        """(lowest, highest) passage id; (0, -1) for an empty library."""
+        low, high = self.conn.execute("SELECT min(id), max(id) FROM passages").fetchone()
+        return (0, -1) if low is None else (int(low), int(high))
+
+    def existing_passage_ids(self, ids: Sequence[int]) -> list[int]:
+        found: list[int] = []
+        for start in range(0, len(ids), 500):
+            found += [r[0] for r in self.select_in("SELECT id FROM passages WHERE id IN ({ids})", ids[start : start + 500])]
+        return sorted(found)
+
     # -- documents: writes -----------------------------------------------------
 
     def write_document(

@@ -115,3 +115,16 @@ def test_a_library_given_the_taxonomy_embeds_it_and_searches_with_profiles(tmp_p
     query = embedder.encode_queries(["affordable flats for refugees"])[0]
     agreement = profiles.agreement(query, wired.dense.vectors([ids["housing-de.pdf"], ids["health-de.pdf"]]))
     assert agreement[0] > agreement[1] + 0.2
+
+
+def test_the_statistics_sample_spreads_over_existing_passages(tmp_path: Path) -> None:
+    from praxis.index.topic_profiles import _sample_ids
+
+    store = _store(tmp_path, [[1, i / 40, 0, 0] for i in range(40)])
+    for document_id in (3, 4, 5, 20):
+        store.delete_document(document_id)
+    existing = set(store.passage_ids())
+    sample = _sample_ids(store, 8)
+    assert 4 <= len(sample) <= 8 and set(sample) <= existing and sample == sorted(sample)
+    assert sample[0] == min(existing) and sample[-1] == max(existing)
+    assert _sample_ids(store, 100) == sorted(existing)  # a small library: every passage
