@@ -63,7 +63,7 @@ from praxis.index.search import Searcher
 from praxis.index.similarity import document_centroids, find_translations_of
 from praxis.index.store import Store, text_hash
 from praxis.index.term_bridge import TermBridge, QueryVectors, sync_term_vectors
-from praxis.index.topic_profiles import Descriptions, TopicProfiles, embed_descriptions
+from praxis.index.topic_profiles import STATISTICS_KEY, Descriptions, TopicProfiles, embed_descriptions
 from praxis.index.vectors import VectorIndex, make_vector_index
 from praxis.index.vectors.factory import check_backend
 from praxis.index.vectors.faiss_index import FaissVectors
@@ -172,7 +172,12 @@ def _topic_profiles_step(library: "Library") -> None:
     given the taxonomy runs it; one without (`praxis reindex`, index tests) leaves it stale, and
     the next library with it completes it."""
     if library.topic_descriptions is not None:
-        embed_descriptions(library.store, library.topic_descriptions(), library.embedder.encode_passages)
+        descriptions = library.topic_descriptions()
+        embed_descriptions(library.store, descriptions, library.embedder.encode_passages)
+        dense = library.dense
+        profiles = TopicProfiles.from_store(library.store, descriptions, dense.vectors, dense.generation)
+        if profiles is not None:
+            profiles.save_statistics(library.store, descriptions)
 
 
 #: The derived steps every library runs, in order (other parts may append theirs).
@@ -305,7 +310,7 @@ class Library:
             self._centroids = current
         return current
 
-    def _current_topic_profiles(self, generation: int, embedded: str | None) -> TopicProfiles | None:
+    def _current_topic_profiles(self, generation: int, embedded: str | None, saved: str | None) -> TopicProfiles | None:
         """Topic profiles for this generation (a sample of passage vectors standardises them), or
         None without a taxonomy or before the writer has embedded its descriptions (`embedded`:
         the step's marker, so that its completion is noticed without a new generation)."""
@@ -314,7 +319,8 @@ class Library:
         key, current = self._topic_profiles
         if key != (generation, embedded):
             dense = self._current_dense(generation)
-            current = TopicProfiles.from_store(self.store, self.topic_descriptions(), dense.vectors, dense.generation)
+            current = TopicProfiles.from_store(self.store, self.topic_descriptions(), dense.vectors, dense.generation,
+                                               saved)
             self._topic_profiles = ((generation, embedded), current)
         return current
 
@@ -396,7 +402,8 @@ class Library:
             self.store, self.query_embedder, self._current_dense(generation), self._current_centroids(generation),
             self._current_bridge(counters.get("terms_version")), self.query_topics, self.keywords,
             self._current_passages(generation),
-            self._current_topic_profiles(generation, counters.get(f"derived:{TOPIC_PROFILES_STEP.name}")),
+            self._current_topic_profiles(
+                generation, counters.get(f"derived:{TOPIC_PROFILES_STEP.name}"), counters.get(STATISTICS_KEY)),
         )
 
     # -- derived state ---------------------------------------------------------------

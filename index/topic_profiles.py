@@ -12,10 +12,15 @@ agreement (cosine) to the dense score (`Searcher`, `TOPIC_PROFILE_WEIGHT`).
 
 The descriptions are embedded once per library by the writer (derived step
 ``topic_profiles``) and kept in the content-addressed `embeddings` table; readers average
-them and standardise over a sample of passages, once per library generation.
+them (2 ms). The standardisation (over a sample of passages) is saved by the same step for
+each library generation, in the meta table (34 numbers): a one-off `praxis search` does not
+redo it (it cost ~40 ms of one at 100k passages); a reader computes it only when the writer
+has not yet.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +35,8 @@ STATISTICS_SAMPLE = 2048
 
 #: {topic: its description in each language}: what `ingest.topics.topic_descriptions` returns.
 Descriptions = Mapping[str, Sequence[str]]
+#: Meta key of the saved standardisation: {"generation", "descriptions" (their digest), "mean", "spread"}.
+STATISTICS_KEY = "topic_profiles:statistics"
 
 
 @dataclass(frozen=True)
@@ -53,16 +60,25 @@ class TopicProfiles:
     @classmethod
     def from_store(
         cls, store: Store, descriptions: Descriptions, vectors: Callable[[list[int]], np.ndarray], generation: int,
+        saved: str | None = None,
     ) -> "TopicProfiles | None":
         """The profiles for this library, or None while its descriptions are not embedded yet
-        (the writer's derived step does it) or it holds too few passages to standardise over."""
+        (the writer's derived step does it) or it holds too few passages to standardise over.
+        `saved`: the meta value under STATISTICS_KEY, used when it is for this generation."""
         prototypes = _prototypes(store, descriptions)
-        ids = _sample_ids(store, STATISTICS_SAMPLE)
-        if prototypes is None or len(ids) < 2:
+        if prototypes is None:
             return None
-        similarities = vectors(ids).astype(np.float32) @ prototypes.T
-        spread = similarities.std(axis=0)
-        return cls(generation, prototypes, similarities.mean(axis=0), np.maximum(spread, 1e-6))
+        statistics = _saved_statistics(saved, generation, descriptions)
+        if statistics is None:
+            statistics = _statistics(store, prototypes, vectors)
+        if statistics is None:
+            return None
+        return cls(generation, prototypes, *statistics)
+
+    def save_statistics(self, store: Store, descriptions: Descriptions) -> None:
+        store.set_meta(STATISTICS_KEY, json.dumps({
+            "generation": self.generation, "descriptions": _digest(descriptions),
+            "mean": self.mean.tolist(), "spread": self.spread.tolist()}))
 
 
 def embed_descriptions(store: Store, descriptions: Descriptions, encode: Callable[[list[str]], np.ndarray]) -> int:
@@ -73,6 +89,33 @@ def embed_descriptions(store: Store, descriptions: Descriptions, encode: Callabl
     if missing:
         store.add_vectors({text_hash(t): v for t, v in zip(missing, encode(missing))})
     return len(missing)
+
+
+def _statistics(
+    store: Store, prototypes: np.ndarray, vectors: Callable[[list[int]], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each topic's mean similarity and spread over a sample of the library's passages."""
+    ids = _sample_ids(store, STATISTICS_SAMPLE)
+    if len(ids) < 2:
+        return None
+    similarities = vectors(ids).astype(np.float32) @ prototypes.T
+    return similarities.mean(axis=0), np.maximum(similarities.std(axis=0), 1e-6)
+
+
+def _saved_statistics(
+    saved: str | None, generation: int, descriptions: Descriptions,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    try:
+        values = json.loads(saved) if saved else None
+        if values and values["generation"] == generation and values["descriptions"] == _digest(descriptions):
+            return np.array(values["mean"], dtype=np.float32), np.array(values["spread"], dtype=np.float32)
+    except (ValueError, KeyError, TypeError):  # damaged or from another version: computed again
+        pass
+    return None
+
+
+def _digest(descriptions: Descriptions) -> str:
+    return hashlib.sha256(json.dumps({t: list(v) for t, v in sorted(descriptions.items())}).encode("utf-8")).hexdigest()
 
 
 def _prototypes(store: Store, descriptions: Descriptions) -> np.ndarray | None:

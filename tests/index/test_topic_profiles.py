@@ -1,6 +1,7 @@
 """Topic profiles: the taxonomy's topics placed in the model's space, agreement across languages."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from praxis.index.embedders import make_embedder
 from praxis.index.library import Library
 from praxis.index.store import Store, text_hash
-from praxis.index.topic_profiles import TopicProfiles, embed_descriptions
+from praxis.index.topic_profiles import STATISTICS_KEY, TopicProfiles, embed_descriptions
 from praxis.ingest.models import Document, Passage
 from praxis.ingest.topics import topic_descriptions
 
@@ -115,6 +116,17 @@ def test_a_library_given_the_taxonomy_embeds_it_and_searches_with_profiles(tmp_p
     query = embedder.encode_queries(["affordable flats for refugees"])[0]
     agreement = profiles.agreement(query, wired.dense.vectors([ids["housing-de.pdf"], ids["health-de.pdf"]]))
     assert agreement[0] > agreement[1] + 0.2
+
+    # The writer saved the standardisation for this generation: a reader takes it as is, and
+    # computes it again (the same) when what was saved is for another generation or damaged.
+    saved = wired.store.meta(STATISTICS_KEY)
+    assert saved and json.loads(saved)["generation"] == wired.store.generation
+    for stale in (saved.replace('"generation": ', '"generation": 1'), "{not json"):
+        again = TopicProfiles.from_store(wired.store, topic_descriptions(), wired.dense.vectors,
+                                         wired.store.generation, stale)
+        assert again is not None
+        np.testing.assert_allclose(again.mean, profiles.mean, rtol=1e-5)
+        np.testing.assert_allclose(again.spread, profiles.spread, rtol=1e-5)
 
 
 def test_the_statistics_sample_spreads_over_existing_passages(tmp_path: Path) -> None:
