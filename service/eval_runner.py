@@ -177,6 +177,10 @@ def evaluate_abstention(library: Library, cases: list[dict]) -> str:
 def run_evaluation(library: Library, eval_dir: Path, only: str | None = None, catalogue: Path | None = None) -> str:
     """Metrics per publication: language versions that the catalogue links count as one result."""
     publication_of = ev.publications_from_catalogue(ev.load_jsonl(catalogue)) if catalogue and catalogue.exists() else {}
+    if library.stale_steps() and not library.writer_busy():
+        # What a killed or older writer left undone (e.g. topic profiles on a library built
+        # before them) is completed first: in the background it would change results mid-run.
+        library.refresh()
     parts = []
     if only in (None, "search"):
         parts.append(evaluate_search(library, ev.load_queries(eval_dir / "queries.jsonl"), publication_of))
