@@ -154,15 +154,22 @@ def _filters(args: argparse.Namespace, library):
 def cmd_search(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
+    from praxis.service.recommend.evidence import search_status, status_notice
+
     library = _library(args)
     searcher = library.searcher
     results = searcher.search(args.query, k=args.k, filters=_filters(args, library), mode=args.mode)
     bridged = searcher.bridged_terms(args.query) if args.mode != "dense" else []
+    status, _support = search_status(library, searcher, args.query, results)
+    notice = status_notice(status)
     if args.json:
-        _print_json({"bridged_terms": bridged, "results": [asdict(r) for r in results]})
+        _print_json({"bridged_terms": bridged, "status": status, "notice": notice,
+                     "results": [asdict(r) for r in results]})
         return 0
     if bridged:
         print(f"also searched for: {', '.join(bridged)}")
+    if notice:
+        print(notice)
     if not results:
         print("no results")
     for rank, r in enumerate(results, start=1):

@@ -8,6 +8,7 @@ from praxis.index import practices as practice_records
 from praxis.index.library import Library
 from praxis.service import evaluation as ev
 from praxis.service.recommend import MenteeProfile, Recommendation, recommend
+from praxis.service.recommend.evidence import search_status
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -167,6 +168,22 @@ def abstention_metrics(library: Library, cases: list[dict]) -> tuple[dict[str, d
     return rows, [i for i in subsets["all"] if not declined(answers[i])]
 
 
+def search_status_metrics(library: Library, queries: list[dict], cases: list[dict]) -> dict[str, dict[str, float]]:
+    """The share of searches whose results are reported as answering the query: for the
+    labelled queries (should be all) and for the abstention texts searched as queries (none)."""
+    searcher = library.searcher
+
+    def answered(text: str) -> bool:
+        return search_status(library, searcher, text, searcher.search(text, k=10))[0] == "answered"
+
+    return {
+        "labelled queries": {"answered": sum(answered(q["query"]) for q in queries) / max(len(queries), 1),
+                             "n": len(queries)},
+        "abstention texts": {"answered": sum(answered(c["needs"]) for c in cases) / max(len(cases), 1),
+                             "n": len(cases)},
+    }
+
+
 def evaluate_abstention(library: Library, cases: list[dict]) -> str:
     """Needs the library cannot answer and nonsense: how often Praxis correctly declines."""
     rows, wrong = abstention_metrics(library, cases)
@@ -183,7 +200,11 @@ def run_evaluation(library: Library, eval_dir: Path, only: str | None = None, ca
         library.refresh()
     parts = []
     if only in (None, "search"):
-        parts.append(evaluate_search(library, ev.load_queries(eval_dir / "queries.jsonl"), publication_of))
+        queries = ev.load_queries(eval_dir / "queries.jsonl")
+        parts.append(evaluate_search(library, queries, publication_of))
+        if (eval_dir / "abstention.jsonl").exists():
+            rows = search_status_metrics(library, queries, ev.load_jsonl(eval_dir / "abstention.jsonl"))
+            parts.append(ev.format_table(rows, "Search: results reported as answering the query"))
     if only in (None, "recommend") and (eval_dir / "mentee_cases.jsonl").exists():
         cases = ev.load_mentee_cases(eval_dir / "mentee_cases.jsonl")
         parts.append(evaluate_recommendations(library, cases, publication_of))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from praxis.service.recommend import MenteeProfile
-from praxis.service.recommend.models import PracticeSource
+from praxis.service.recommend.models import NeedStatusName, PracticeSource
 
 # -- errors and health ------------------------------------------------------------------
 
@@ -94,6 +94,13 @@ class SearchResponse(BaseModel):
         default_factory=list,
         description="library terms, often in other languages, that lexical search also looked for",
     )
+    status: NeedStatusName = Field(
+        "answered",
+        description="answered: a result's passage supports the query, by the rule a mentee's need is judged by; "
+                    "gap: none does (the results are the nearest passages, not answers); not_understood: no word "
+                    "of the query is one the library or its lexicon knows",
+    )
+    notice: str | None = Field(None, description="what to tell the reader when the status is not answered")
     results: list[SearchHit]
 
 

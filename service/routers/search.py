@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from praxis.index import catalog
 from praxis.service.wiring import make_filters
 from praxis.service.deps import LibraryDep, SettingsDep
+from praxis.service.recommend.evidence import search_status, status_notice
 from praxis.service.routers.common import SQL_INT_MAX, check_topic, invalid, responses, timed, topic_slugs
 from praxis.service.schemas import FacetValue, Facets, SearchFilters, SearchResponse
 
@@ -51,11 +52,13 @@ def search(
     searcher = library.searcher
     with timed(response):
         results = searcher.search(q, k=k, filters=filters, mode=mode)
+    status, _support = search_status(library, searcher, q, results)
     answer = SearchResponse(
         query=q, k=k, mode=mode,
         filters=SearchFilters(lang=lang, city=city, country=country, topic=topic, network=network,
                               year_from=year_from, year_to=year_to, document=document),
         bridged_terms=searcher.bridged_terms(q) if mode != "dense" else [],
+        status=status, notice=status_notice(status),
         # a shallow copy: the model copies the lists itself (dataclasses.asdict's deep copy took 0.13 ms)
         results=[dict(vars(r)) for r in results],
     )

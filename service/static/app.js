@@ -565,7 +565,9 @@
     const listed = terms.length > shown.length
       ? t("search.bridged_more", { terms: shown.join(", "), n: terms.length - shown.length }) : shown.join(", ");
     const bridged = terms.length ? " " + t("search.bridged", { terms: listed }) : "";
-    setStatus($("search-status"), found + bridged);
+    // A search whose results do not answer the query says so (the rule a mentee's need is judged by).
+    const notice = n && answer.status && answer.status !== "answered" ? " " + t(`search.${answer.status}`) : "";
+    setStatus($("search-status"), found + notice + bridged, notice ? "warning" : undefined);
     append(clear($("search-share")), [
       printHeader([[t("search.q"), answer.query]]),
       n ? shareBar("search", () => ({ kind: "search", label: answer.query, request: state.request, answer,

@@ -79,6 +79,18 @@ def test_search_with_filters(open_page, http, screenshot):
     assert page.get_by_label("Language", exact=True).input_value() == "en"
 
 
+def test_search_says_when_nothing_answers_the_query(open_page, http):
+    query = "LED street lighting replacement for the ring road"
+    assert http.get("/search", params={"q": query}).json()["status"] != "answered"
+    page = open_page("/#/search")
+    page.get_by_label("Search in any language", exact=True).fill(query)
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.locator("#search-results li.card").first.wait_for()
+    status = page.locator("#search-status.warning")
+    status.wait_for()
+    assert "not answers" in status.inner_text()
+
+
 def test_bad_search_shows_the_server_message(open_page):
     page = open_page("/#/search?q=housing&year_from=2020&year_to=2000")
     status = page.locator("#search-status.error")

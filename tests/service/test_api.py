@@ -62,6 +62,7 @@ def test_search_matches_cli(http, api_server, capsys):
     expected = cli_json(capsys, "search", params["q"], "--k", "5", "--data", str(api_server.data_dir))
     assert answer.json()["results"] == expected["results"]
     assert answer.json()["bridged_terms"] == expected["bridged_terms"]
+    assert (answer.json()["status"], answer.json()["notice"]) == (expected["status"], expected["notice"]) == ("answered", None)
     assert answer.json()["results"], "the small library should answer a housing query"
     first = answer.json()["results"][0]
     assert {"document_id", "source", "title", "language", "page", "score", "snippet", "cities", "topics",
@@ -69,6 +70,19 @@ def test_search_matches_cli(http, api_server, capsys):
     # the time spent searching, beside the HTTP overhead
     assert float(answer.headers["X-Search-Ms"]) > 0
     assert answer.headers["Server-Timing"].startswith("search;dur=")
+
+
+def test_search_says_when_its_results_do_not_answer(http):
+    """Results are still listed, but a query the library has nothing close to is not reported
+    as answered (on this 12-document library its words are unknown too: not understood; the
+    sample library reports it as a gap, tests/service/test_quality.py), and one with no word
+    the library knows is not understood."""
+    for query, statuses in (("LED street lighting replacement for the ring road", {"gap", "not_understood"}),
+                            ("qwrtz plokmij uzzgrb", {"not_understood"})):
+        answer = http.get("/search", params={"q": query, "k": 3}).json()
+        assert answer["status"] in statuses, (query, answer["status"])
+        assert answer["notice"] and "not answers" in answer["notice"]
+        assert answer["results"]
 
 
 def test_search_filters(http, api_server, capsys):

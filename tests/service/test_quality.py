@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from praxis.service import evaluation as ev
-from praxis.service.eval_runner import abstention_metrics, recommendation_metrics, search_metrics
+from praxis.service.recommend.evidence import search_status
+from praxis.service.eval_runner import abstention_metrics, recommendation_metrics, search_metrics, search_status_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "eval"
@@ -60,3 +61,15 @@ def test_abstention_floors(sample_library) -> None:
     assert rows["all"]["declined"] >= 0.9, answered_anyway
     mentee = recommendation_metrics(sample_library, ev.load_mentee_cases(EVAL / "mentee_cases.jsonl"), {})
     assert mentee["all"]["declined"] <= 0.05
+
+
+def test_search_reports_what_it_cannot_answer(sample_library) -> None:
+    """Today 103 of the 104 labelled queries are reported answered, none of the 26 abstention
+    texts searched as queries."""
+    rows = search_status_metrics(sample_library, ev.load_queries(EVAL / "queries.jsonl"),
+                                 ev.load_jsonl(EVAL / "abstention.jsonl"))
+    assert rows["labelled queries"]["answered"] >= 0.95
+    assert rows["abstention texts"]["answered"] <= 0.05
+    searcher = sample_library.searcher
+    query = "LED street lighting replacement for the ring road"
+    assert search_status(sample_library, searcher, query, searcher.search(query, k=10))[0] == "gap"
