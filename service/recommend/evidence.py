@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,7 +138,7 @@ class Supports:
         self.vectors = dict(zip(passage_ids, library.dense.vectors(passage_ids)))
         self.centroids = library.searcher.centroids
 
-    def of(self, need: Need, vector: np.ndarray):
+    def of(self, need: Need, vector: np.ndarray) -> Callable[[int], float]:
         """support(passage id) for this need, whose vector is `vector`: in [0, 1], 4 decimals."""
         offsets = self.centroids.offsets(vector)
         wanted = set(need.topics)
