@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import log, machine_line, percentile, print_table, run_clients  # noqa: E402
+from common import each_once, log, machine_line, percentile, print_table  # noqa: E402
 
 QUERY = "how do cities fund interpreters for refugee children in schools"
 WORDS = ["cities", "fund", "interpreters", "refugee", "children", "schools", "dolmetscher", "kinder"]
@@ -88,23 +88,11 @@ def searches(embedder, data: Path, queries: list[str], clients: int, block: int,
     pending = iter(queries)
 
     def level(n: int) -> tuple[list[float], float]:
-        lat: list[float] = []
-        lock = threading.Lock()
-        todo = [next(pending) for _ in range(n)]
-        it = iter(todo)
-
-        def worker() -> None:
-            while True:
-                with lock:
-                    query = next(it, None)
-                if query is None:
-                    return
-                start = time.perf_counter()
-                lib.searcher.search(query, k=10)
-                lat.append(time.perf_counter() - start)
-
         cpu0 = time.process_time()
-        run_clients(worker, clients)
+        lat, errors, _wall = each_once(lambda query: lib.searcher.search(query, k=10),
+                                       [next(pending) for _ in range(n)], clients)
+        if errors:
+            raise RuntimeError(f"{len(errors)} searches failed, first: {errors[0]}")
         return lat, time.process_time() - cpu0
 
     requests = {"n": 0}

@@ -227,3 +227,31 @@ def run_clients(worker: Callable[[], None], clients: int) -> float:
     for thread in threads:
         thread.join()
     return time.perf_counter() - start
+
+
+def each_once(fn: Callable[[str], object], items: list[str], clients: int) -> tuple[list[float], list[str], float]:
+    """`fn` called on every item once, the items shared out to `clients` threads as each is free:
+    every call's latency (s, an erring call's too), the errors (counted and shown, not hidden)
+    and the wall time (s)."""
+    samples: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    pending = iter(items)
+
+    def worker() -> None:
+        while True:
+            with lock:
+                item = next(pending, None)
+            if item is None:
+                return
+            start = time.perf_counter()
+            try:
+                fn(item)
+            except Exception as error:  # noqa: BLE001 - counted and shown, not hidden
+                with lock:
+                    errors.append(f"{type(error).__name__}: {error}"[:200])
+            elapsed = time.perf_counter() - start
+            with lock:
+                samples.append(elapsed)
+
+    return samples, errors, run_clients(worker, clients)

@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
-    CATALOGUE, CORPUS, ROOT, log, machine_line, percentile, print_table, rss_now_mib, rss_split_mib, run_clients,
+    CATALOGUE, CORPUS, ROOT, each_once, log, machine_line, percentile, print_table, rss_now_mib, rss_split_mib,
 )
 
 CACHE = Path(os.environ.get("PRAXIS_BENCH_CACHE", Path.home() / ".cache" / "praxis-bench"))
@@ -60,28 +60,7 @@ def quantiles(samples: list[float]) -> dict[str, float]:
 
 def run_concurrently(fn, queries: list[str], clients: int) -> dict:
     """Each query once, spread over `clients` threads; latency of every call and requests/s."""
-    samples: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    pending = iter(queries)
-
-    def worker() -> None:
-        while True:
-            with lock:
-                query = next(pending, None)
-            if query is None:
-                return
-            start = time.perf_counter()
-            try:
-                fn(query)
-            except Exception as error:  # noqa: BLE001 - counted and shown, not hidden
-                with lock:
-                    errors.append(f"{type(error).__name__}: {error}"[:200])
-            elapsed = time.perf_counter() - start
-            with lock:
-                samples.append(elapsed)
-
-    wall = run_clients(worker, clients)
+    samples, errors, wall = each_once(fn, queries, clients)
     return quantiles(samples) | {"rps": len(samples) / wall if wall else 0.0, "errors": len(errors),
                                  "first_error": errors[0] if errors else None}
 
