@@ -156,6 +156,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     from praxis.service.recommend.evidence import search_status, status_notice
 
+    if not args.query.strip():  # as GET /search: an empty query is an error, not any results
+        raise CliError("the query is empty")
     library = _library(args)
     searcher = library.searcher
     results = searcher.search(args.query, k=args.k, filters=_filters(args, library), mode=args.mode)

@@ -18,6 +18,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     (["recommend", "--needs", ""], "needs:"),
     (["recommend", "--needs", "housing for refugees", "--country", "Greece"], "country:"),
     (["search", "housing", "--k", "0"], "--k must be at least 1"),
+    (["search", "   "], "the query is empty"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path: Path, argv: list[str], message: str) -> None:
     code, _, err = run(capsys, *argv, "--data", str(tmp_path))
