@@ -14,7 +14,6 @@ directions, and counts how often the chosen point gains on the held-out half.
 from __future__ import annotations
 
 import argparse
-import functools
 import itertools
 import sys
 from pathlib import Path
@@ -146,8 +145,8 @@ def main() -> int:
     args = parser.parse_args()
     library = open_library(args.data)  # wired as the service is: query topics, topic profiles
     library.refresh()  # derived state current (topic profiles embedded) before anything is measured
-    # Every grid point asks for the same query vectors: encode each query once.
-    library.embedder.encode_query = functools.lru_cache(maxsize=None)(library.embedder.encode_query)  # type: ignore[method-assign]
+    # Every grid point asks for the same query vectors: the library keeps them (QueryVectors),
+    # so each query is encoded once.
     queries = ev.load_queries(HERE / "queries.jsonl")
     publication_of = ev.publications_from_catalogue(ev.load_jsonl(HERE.parent / "corpus" / "catalogue.jsonl"))
     languages = dict(library.store.conn.execute("SELECT source, language FROM documents").fetchall())
